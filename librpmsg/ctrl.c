@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: librpmsg authors
+
+/* /dev/rpmsg_ctrlN: open, CREATE_EPT (and finding the node it made), channels. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "uapi/rpmsg.h"
+
+struct rpmsg_ctrl *rpmsgi_ctrl_new(struct rpmsg_ctx *ctx, const struct rpmsgi_ctrl_ops *ops)
+{
+	struct rpmsg_ctrl *ctrl = calloc(1, sizeof(*ctrl));
+
+	if (!ctrl)
+		return NULL;
+	ctrl->ctx = ctx;
+	ctrl->ops = ops;
+	ctrl->refs = 1;
+	ctrl->fd = -1;
+	ctrl->next = ctx->ctrls;
+	ctx->ctrls = ctrl;
+	return ctrl;
+}
+
+void rpmsgi_ctrl_get(struct rpmsg_ctrl *ctrl)
+{
+	ctrl->refs++;
+}
+
+void rpmsgi_ctrl_put(struct rpmsg_ctrl *ctrl)
+{
+	struct rpmsg_ctrl **p;
+
+	if (--ctrl->refs)
+		return;
+	for (p = &ctrl->ctx->ctrls; *p; p = &(*p)->next) {
+		if (*p == ctrl) {
+			*p = ctrl->next;
+			break;
+		}
+	}
+	if (ctrl->fd >= 0)
+		close(ctrl->fd);
+	free(ctrl->path);
+	free(ctrl->sysfs_dir);
+	free(ctrl->transport_dir);
+	free(ctrl);
+}
+
+int rpmsgi_check_name(const char *name)
+{
+	if (!name || !*name)
+		return -EINVAL;
+	if (strlen(name) >= RPMSG_NAME_SIZE)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+RPMSG_API void rpmsg_ctrl_close(struct rpmsg_ctrl *ctrl)
+{
+	if (!ctrl || ctrl->sim)
+		return;
+	rpmsgi_ctrl_put(ctrl);
+}
+
+RPMSG_API const char *rpmsg_ctrl_get_path(struct rpmsg_ctrl *ctrl)
+{
+	return ctrl->path;
+}
+
+static void fill_info(struct rpmsgi_endpoint_info *info, const char *name, uint32_t src,
+		      uint32_t dst)
+{
+	memset(info, 0, sizeof(*info));
+	snprintf(info->name, sizeof(info->name), "%s", name);
+	info->src = src;
+	info->dst = dst;
+}
+
+static bool index_in(unsigned long index, const unsigned long *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] == index)
+			return true;
+	return false;
+}
+
+static bool eptdev_matches(const char *dir, const char *name, uint32_t src, uint32_t dst)
+{
+	char value[RPMSG_NAME_SIZE + 8];
+	uint32_t a;
+
+	return !rpmsgi_read_attr(dir, "name", value, sizeof(value)) && !strcmp(value, name) &&
+	       !rpmsgi_read_attr_u32(dir, "src", &a) && a == src &&
+	       !rpmsgi_read_attr_u32(dir, "dst", &a) && a == dst;
+}
+
+/* The endpoint device that appeared under the control device since `before`
+ * and carries our name/src/dst (the kernel does not say which one it made). */
+static char *find_new_eptdev(struct rpmsg_ctrl *ctrl, const unsigned long *before, size_t nb,
+			     const char *name, uint32_t src, uint32_t dst)
+{
+	unsigned long *after = NULL;
+	char *found = NULL;
+	size_t na = 0, i;
+
+	if (rpmsgi_list_eptdev_children(ctrl->sysfs_dir, &after, &na) < 0)
+		return NULL;
+	for (i = 0; i < na && !found; i++) {
+		char devname[32], *dir;
+
+		if (index_in(after[i], before, nb))
+			continue;
+		snprintf(devname, sizeof(devname), "rpmsg%lu", after[i]);
+		dir = rpmsgi_path_join(ctrl->sysfs_dir, devname);
+		if (dir && eptdev_matches(dir, name, src, dst))
+			found = dir;
+		else
+			free(dir);
+	}
+	free(after);
+	return found;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* devtmpfs makes the node during the ioctl, but udev may still be changing
+ * its owner and mode, and /dev may not be devtmpfs at all: wait, bounded. */
+static int open_node_waiting(const char *path, dev_t want)
+{
+	int waited = 0, step = 1;
+
+	for (;;) {
+		int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		struct stat st;
+
+		if (fd >= 0) {
+			if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == want)
+				return fd;
+			close(fd);
+			errno = ENOENT;	/* a stale node from a reused index: wait for udev */
+		}
+		if (errno != ENOENT && errno != EACCES && errno != EPERM && errno != ENXIO &&
+		    errno != ENODEV)
+			return -errno;
+		if (waited >= RPMSGI_NODE_WAIT_MS)
+			return -ETIMEDOUT;
+		sleep_ms(step);
+		waited += step;
+		step = step < 64 ? step * 2 : 64;
+	}
+}
+
+static struct rpmsg_ept *real_create_ept(struct rpmsg_ctrl *ctrl, const char *name,
+					 uint32_t src, uint32_t dst)
+{
+	struct rpmsgi_endpoint_info info;
+	unsigned long *before = NULL;
+	char *dir = NULL, *path = NULL, devname[32], value[32];
+	struct rpmsg_ept *ept = NULL;
+	unsigned int maj, min;
+	size_t nb = 0;
+	int fd = -1, ret;
+
+	/* Serialise creators across processes so the sysfs diff is unambiguous. */
+	while (flock(ctrl->fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return NULL;
+	ret = rpmsgi_list_eptdev_children(ctrl->sysfs_dir, &before, &nb);
+	if (ret < 0)
+		goto out;
+	fill_info(&info, name, src, dst);
+	if (ioctl(ctrl->fd, RPMSG_CREATE_EPT_IOCTL, &info) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	dir = find_new_eptdev(ctrl, before, nb, name, src, dst);
+	if (!dir) {
+		ret = -ENODEV;	/* created by the kernel but not visible in sysfs */
+		goto out;
+	}
+	snprintf(devname, sizeof(devname), "%s", strrchr(dir, '/') + 1);
+	if (rpmsgi_read_attr(dir, "dev", value, sizeof(value)) < 0 ||
+	    sscanf(value, "%u:%u", &maj, &min) != 2) {
+		ret = -ENODEV;
+		goto out;
+	}
+	path = rpmsgi_path_join(ctrl->ctx->dev_root, devname);
+	if (!path) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	fd = open_node_waiting(path, makedev(maj, min));
+	if (fd < 0) {
+		/* The device exists but cannot be opened: nothing can DESTROY it. */
+		ret = fd;
+		goto out;
+	}
+	ept = rpmsgi_ept_new(ctrl->ctx, fd, path);
+	if (!ept) {
+		ret = -ENOMEM;
+		goto out_destroy;
+	}
+	snprintf(ept->name, sizeof(ept->name), "%s", name);
+	ept->src = src;
+	ept->dst = dst;
+	ept->legacy = ctrl->legacy;
+	ept->created = true;
+	ept->ctrl = ctrl;
+	rpmsgi_ctrl_get(ctrl);
+	ret = rpmsgi_ept_attach(ept);
+	if (ret < 0) {
+		rpmsgi_ctrl_put(ctrl);
+		rpmsgi_ept_free(ept);
+		ept = NULL;
+		goto out_destroy;
+	}
+	goto out;
+
+out_destroy:
+	ioctl(fd, RPMSG_DESTROY_EPT_IOCTL);
+	close(fd);
+out:
+	flock(ctrl->fd, LOCK_UN);
+	free(before);
+	free(dir);
+	free(path);
+	if (!ept)
+		errno = -ret;
+	return ept;
+}
+
+static void real_destroy_ept(struct rpmsg_ept *ept)
+{
+	ioctl(ept->fd, RPMSG_DESTROY_EPT_IOCTL);
+}
+
+static int real_create_channel(struct rpmsg_ctrl *ctrl, const char *name, uint32_t src,
+			       uint32_t dst)
+{
+	struct rpmsgi_endpoint_info info;
+	char *found;
+
+	if (ctrl->legacy)
+		return -EOPNOTSUPP;
+	found = rpmsgi_find_channel(ctrl->ctx, ctrl->transport_dir, name, src, dst, NULL);
+	if (found) {
+		free(found);
+		return -EEXIST;
+	}
+	fill_info(&info, name, src, dst);
+	if (ioctl(ctrl->fd, RPMSG_CREATE_DEV_IOCTL, &info) < 0)
+		return errno == EINVAL ? -EOPNOTSUPP : -errno;
+	return 0;
+}
+
+static int real_release_channel(struct rpmsg_ctrl *ctrl, const char *name, uint32_t src,
+				uint32_t dst)
+{
+	struct rpmsgi_endpoint_info info;
+
+	if (ctrl->legacy)
+		return -EOPNOTSUPP;
+	fill_info(&info, name, src, dst);
+	if (ioctl(ctrl->fd, RPMSG_RELEASE_DEV_IOCTL, &info) < 0)
+		return errno == EINVAL ? -ENOENT : -errno;	/* virtio: no match */
+	return 0;
+}
+
+static struct rpmsg_ept *real_open_channel(struct rpmsg_ctrl *ctrl, const char *name,
+					   uint32_t dst)
+{
+	char *eptdev = NULL, *path;
+	char *busdev = rpmsgi_find_channel(ctrl->ctx, ctrl->transport_dir, name, RPMSG_ADDR_ANY,
+					   dst, &eptdev);
+	struct rpmsg_ept *ept;
+
+	if (!busdev) {
+		errno = ENOENT;
+		return NULL;
+	}
+	free(busdev);
+	if (!eptdev) {
+		errno = ENODEV;
+		return NULL;
+	}
+	path = rpmsgi_path_join(ctrl->ctx->dev_root, eptdev);
+	free(eptdev);
+	if (!path)
+		return NULL;
+	ept = rpmsg_ept_open(ctrl->ctx, path);
+	free(path);
+	return ept;
+}
+
+static const struct rpmsgi_ctrl_ops real_ops = {
+	.create_ept = real_create_ept,
+	.create_channel = real_create_channel,
+	.release_channel = real_release_channel,
+	.open_channel = real_open_channel,
+	.destroy_ept = real_destroy_ept,
+};
+
+RPMSG_API struct rpmsg_ctrl *rpmsg_ctrl_open(struct rpmsg_ctx *ctx, const char *path)
+{
+	struct rpmsg_ctrl *ctrl;
+	char devname[64];
+	struct stat st;
+	int fd, err;
+
+	if (!ctx || !path) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (stat(path, &st) < 0)
+		return NULL;
+	if (!S_ISCHR(st.st_mode)) {
+		errno = ENOTTY;
+		return NULL;
+	}
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	ctrl = rpmsgi_ctrl_new(ctx, &real_ops);
+	if (!ctrl) {
+		close(fd);
+		return NULL;
+	}
+	ctrl->fd = fd;
+	ctrl->path = strdup(path);
+	if (fstat(fd, &st) < 0) {
+		err = errno;
+		goto fail;
+	}
+	ctrl->sysfs_dir = rpmsgi_class_dir_for_rdev(ctx, st.st_rdev, devname, sizeof(devname));
+	if (!ctrl->sysfs_dir || strncmp(devname, "rpmsg_ctrl", 10)) {
+		err = ENODEV;
+		goto fail;
+	}
+	ctrl->transport_dir = rpmsgi_ctrl_transport_dir(ctrl->sysfs_dir, &ctrl->legacy);
+	if (!ctrl->path || !ctrl->transport_dir) {
+		err = ctrl->path ? ENODEV : ENOMEM;
+		goto fail;
+	}
+	return ctrl;
+fail:
+	rpmsgi_ctrl_put(ctrl);
+	errno = err;
+	return NULL;
+}
+
+static bool rproc_matches(const struct rpmsg_devinfo *info, const char *want)
+{
+	const char *rproc = rpmsg_devinfo_get_rproc(info);
+	const char *name = rpmsg_devinfo_get_rproc_name(info);
+
+	if (!want)
+		return true;
+	if (rproc && (!strcmp(rproc, want) || !strcmp(rproc + 10, want)))
+		return true;	/* "remoteproc0" or "0" */
+	return name && !strcmp(name, want);
+}
+
+RPMSG_API struct rpmsg_ctrl *rpmsg_ctrl_open_rproc(struct rpmsg_ctx *ctx, const char *rproc)
+{
+	struct rpmsg_devlist *list;
+	struct rpmsg_ctrl *ctrl = NULL;
+	size_t i;
+
+	if (!ctx || (rproc && !*rproc)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	list = rpmsg_ctx_list(ctx, RPMSG_DEV_CTRL);
+	if (!list)
+		return NULL;
+	errno = ENODEV;
+	for (i = 0; i < rpmsg_devlist_count(list); i++) {
+		const struct rpmsg_devinfo *info = rpmsg_devlist_get(list, i);
+
+		if (rproc_matches(info, rproc)) {
+			ctrl = rpmsg_ctrl_open(ctx, rpmsg_devinfo_get_dev_path(info));
+			break;
+		}
+	}
+	rpmsg_devlist_free(list);
+	return ctrl;
+}
+
+RPMSG_API struct rpmsg_ept *rpmsg_ctrl_create_ept(struct rpmsg_ctrl *ctrl, const char *name,
+						  uint32_t src, uint32_t dst)
+{
+	int ret = ctrl ? rpmsgi_check_name(name) : -EINVAL;
+
+	if (ret < 0) {
+		errno = -ret;
+		return NULL;
+	}
+	return ctrl->ops->create_ept(ctrl, name, src, dst);
+}
+
+static bool reserved_channel_name(const char *name)
+{
+	return !strcmp(name, "rpmsg_ctrl") || !strcmp(name, "rpmsg_chrdev") ||
+	       !strcmp(name, "rpmsg_ns");
+}
+
+RPMSG_API int rpmsg_ctrl_create_channel(struct rpmsg_ctrl *ctrl, const char *name,
+					uint32_t src, uint32_t dst)
+{
+	int ret = ctrl ? rpmsgi_check_name(name) : -EINVAL;
+
+	if (!ret)
+		ret = ctrl->ops->create_channel(ctrl, name, src, dst);
+	if (ret < 0) {
+		errno = -ret;
+		return -1;
+	}
+	return 0;
+}
+
+RPMSG_API int rpmsg_ctrl_release_channel(struct rpmsg_ctrl *ctrl, const char *name,
+					 uint32_t src, uint32_t dst)
+{
+	int ret = ctrl ? rpmsgi_check_name(name) : -EINVAL;
+
+	/* Wildcards would match the transport's own devices and unregister them. */
+	if (!ret && reserved_channel_name(name))
+		ret = -EPERM;
+	if (!ret)
+		ret = ctrl->ops->release_channel(ctrl, name, src, dst);
+	if (ret < 0) {
+		errno = -ret;
+		return -1;
+	}
+	return 0;
+}
+
+RPMSG_API struct rpmsg_ept *rpmsg_ctrl_open_channel(struct rpmsg_ctrl *ctrl, const char *name,
+						    uint32_t dst)
+{
+	int ret = ctrl ? rpmsgi_check_name(name) : -EINVAL;
+
+	if (ret < 0) {
+		errno = -ret;
+		return NULL;
+	}
+	return ctrl->ops->open_channel(ctrl, name, dst);
+}

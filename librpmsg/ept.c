@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: librpmsg authors
+
+/* Endpoint life cycle, receive ring, callbacks and the "down" event. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct rpmsg_ept *rpmsgi_ept_new(struct rpmsg_ctx *ctx, int fd, const char *path)
+{
+	struct rpmsg_ept *ept = calloc(1, sizeof(*ept));
+	unsigned int i;
+
+	if (!ept)
+		return NULL;
+	if (path) {
+		ept->path = strdup(path);
+		if (!ept->path) {
+			free(ept);
+			return NULL;
+		}
+	}
+	ept->ctx = ctx;
+	ept->fd = fd;
+	ept->src = RPMSG_ADDR_ANY;
+	ept->dst = RPMSG_ADDR_ANY;
+	ept->mtu = RPMSG_MTU_DEFAULT;
+	ept->send_timeout_ms = RPMSG_SEND_TIMEOUT_DEFAULT_MS;
+	for (i = 0; i < RPMSGI_RX_SLOTS; i++) {
+		ept->rx[i].op.kind = RPMSGI_OP_RX;
+		ept->rx[i].op.ept = ept;
+	}
+	return ept;
+}
+
+/* Switch to O_NONBLOCK, register with the engine and start receiving. */
+int rpmsgi_ept_attach(struct rpmsg_ept *ept)
+{
+	struct rpmsg_ctx *ctx = ept->ctx;
+	int flags, ret;
+
+	flags = fcntl(ept->fd, F_GETFL);
+	if (flags < 0 || fcntl(ept->fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return -errno;
+	ret = rpmsgi_rx_prepare_buffers(ept);
+	if (ret < 0)
+		return ret;
+	ret = ctx->engine->add(ctx, ept);
+	if (ret < 0)
+		return ret;
+	ept->next = ctx->epts;
+	if (ctx->epts)
+		ctx->epts->prev = ept;
+	ctx->epts = ept;
+	rpmsgi_mark_dirty(ept);
+	return 0;
+}
+
+void rpmsgi_ept_free(struct rpmsg_ept *ept)
+{
+	unsigned int i;
+
+	for (i = 0; i < RPMSGI_RX_SLOTS; i++)
+		free(ept->rx[i].buf);
+	free(ept->path);
+	free(ept);
+}
+
+/* Receive buffers must hold a whole message: the kernel truncates silently. */
+int rpmsgi_rx_prepare_buffers(struct rpmsg_ept *ept)
+{
+	unsigned int i;
+
+	if (ept->rx_buf_size >= ept->mtu)
+		return 0;
+	for (i = 0; i < RPMSGI_RX_SLOTS; i++) {
+		unsigned char *buf = realloc(ept->rx[i].buf, ept->mtu);
+
+		if (!buf)
+			return -ENOMEM;
+		ept->rx[i].buf = buf;
+	}
+	ept->rx_buf_size = ept->mtu;
+	return 0;
+}
+
+bool rpmsgi_ept_down(struct rpmsg_ept *ept)
+{
+	return atomic_load(&ept->down_err) != 0;
+}
+
+/* Record that the endpoint is gone; any thread. The event is delivered by dispatch. */
+void rpmsgi_ept_set_down(struct rpmsg_ept *ept, int err)
+{
+	int expected = 0;
+
+	atomic_compare_exchange_strong(&ept->down_err, &expected, err);
+}
+
+bool rpmsgi_rx_can_arm(struct rpmsg_ept *ept)
+{
+	return !ept->closing && !rpmsgi_ept_down(ept) && ept->rx_inflight == 0 &&
+	       ept->rx_tail - ept->rx_head < RPMSGI_RX_SLOTS;
+}
+
+/* On a socket, 0 is both an empty message and end of file: the peer's
+ * shutdown (POLLRDHUP) tells them apart. rpmsg devices never return EOF. */
+static int socket_eof(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLRDHUP };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP));
+}
+
+static bool is_down_errno(int err)
+{
+	return err == EPIPE || err == ENETRESET || err == ECONNRESET || err == ENOTCONN ||
+	       err == ENODEV || err == ENXIO;
+}
+
+void rpmsgi_rx_complete(struct rpmsgi_rx_slot *slot, int res)
+{
+	struct rpmsg_ept *ept = slot->op.ept;
+
+	if (res == 0 && ept->is_socket && socket_eof(ept->fd))
+		res = -EPIPE;
+	if (res < 0 && is_down_errno(-res))
+		rpmsgi_ept_set_down(ept, -res);
+	slot->state = RPMSGI_SLOT_FULL;
+	slot->res = res;
+	rpmsgi_mark_ready(ept);
+}
+
+static unsigned int deliver_rx(struct rpmsg_ept *ept)
+{
+	struct rpmsg_ept *owner = ept->parent ? ept->parent : ept;
+	unsigned int n = 0;
+
+	while (ept->rx_head != ept->rx_tail && owner->rx_cb && !owner->closing) {
+		struct rpmsgi_rx_slot *slot = &ept->rx[ept->rx_head % RPMSGI_RX_SLOTS];
+
+		if (slot->state != RPMSGI_SLOT_FULL)
+			break;
+		if (slot->res < 0) {
+			/* EAGAIN/EINTR cannot reach here from the engines; any
+			 * other error ends reception (down was recorded). */
+			if (!rpmsgi_ept_down(ept))
+				rpmsgi_ept_set_down(ept, -slot->res);
+		} else {
+			owner->rx_cb(owner, slot->buf, (size_t)slot->res, ept->dst,
+				     owner->rx_data);
+			n++;
+		}
+		slot->state = RPMSGI_SLOT_FREE;
+		ept->rx_head++;
+	}
+	return n;
+}
+
+static unsigned int deliver_tx(struct rpmsg_ept *ept)
+{
+	unsigned int n = 0;
+
+	while (ept->tx_head && ept->tx_head->state == RPMSGI_TX_DONE && !ept->closing) {
+		struct rpmsgi_tx_msg *msg = ept->tx_head;
+		struct rpmsg_ctx *ctx = ept->ctx;
+
+		ept->tx_head = msg->next;
+		if (!ept->tx_head)
+			ept->tx_tail = NULL;
+		if (msg->done) {
+			msg->done(ept, msg->status, msg->user_data);
+			n++;
+		}
+		msg->next = ctx->tx_free;
+		ctx->tx_free = msg;
+	}
+	return n;
+}
+
+/* Run what is due for one endpoint: messages in order, send completions,
+ * then the down event once. Any callback may close the endpoint. */
+unsigned int rpmsgi_ept_deliver(struct rpmsg_ept *ept)
+{
+	struct rpmsg_ept *owner = ept->parent ? ept->parent : ept;
+	unsigned int n;
+	int err;
+
+	/* Siblings made by sendto deliver into their owner's callbacks. */
+	if (ept->parent && ept->parent->closing)
+		return 0;
+	n = deliver_rx(ept);
+	n += deliver_tx(ept);
+	if (ept->closing)
+		return n;
+
+	err = atomic_load(&ept->down_err);
+	if (err && !ept->down_delivered) {
+		/* Drain what arrived before the error first; then fail the queue. */
+		rpmsgi_tx_fail_queued(ept, -EPIPE);
+		n += deliver_tx(ept);
+		if (ept->closing)
+			return n;
+		if (!ept->parent && owner->ev_cb) {
+			ept->down_delivered = true;
+			owner->ev_cb(owner, RPMSG_EVENT_DOWN, err, owner->ev_data);
+			n++;
+		} else if (ept->parent) {
+			ept->down_delivered = true;
+		}
+	}
+	if (!ept->closing && (rpmsgi_rx_can_arm(ept) || ept->tx_submit))
+		rpmsgi_mark_dirty(ept);
+	return n;
+}
+
+static void unlink_ept(struct rpmsg_ept *ept)
+{
+	struct rpmsg_ctx *ctx = ept->ctx;
+
+	if (ept->prev)
+		ept->prev->next = ept->next;
+	else if (ctx->epts == ept)
+		ctx->epts = ept->next;
+	if (ept->next)
+		ept->next->prev = ept->prev;
+	ept->prev = ept->next = NULL;
+}
+
+static void drop_from_list(struct rpmsg_ept **list, struct rpmsg_ept *ept, bool dirty)
+{
+	while (*list) {
+		if (*list == ept) {
+			*list = dirty ? ept->dirty_next : ept->ready_next;
+			return;
+		}
+		list = dirty ? &(*list)->dirty_next : &(*list)->ready_next;
+	}
+}
+
+static void close_one(struct rpmsg_ept *ept)
+{
+	struct rpmsg_ctx *ctx = ept->ctx;
+	struct rpmsgi_tx_msg *msg;
+
+	ept->closing = true;
+	ctx->engine->remove(ctx, ept);
+
+	/* Every queued send completes exactly once, here. */
+	while ((msg = ept->tx_head)) {
+		ept->tx_head = msg->next;
+		if (msg->state != RPMSGI_TX_DONE)
+			msg->status = -ECANCELED;
+		if (msg->done)
+			msg->done(ept->parent ? ept->parent : ept, msg->status, msg->user_data);
+		msg->next = ctx->tx_free;
+		ctx->tx_free = msg;
+	}
+	ept->tx_tail = ept->tx_submit = NULL;
+
+	if (ept->on_ready) {
+		drop_from_list(&ctx->ready, ept, false);
+		ept->on_ready = false;
+	}
+	if (ept->on_dirty) {
+		drop_from_list(&ctx->dirty, ept, true);
+		ept->on_dirty = false;
+	}
+	/* DESTROY exactly once and never after the endpoint went down: a second
+	 * DESTROY, or one after the device vanished, oopses Linux 6.1. */
+	if (ept->created && ept->ctrl && !rpmsgi_ept_down(ept))
+		ept->ctrl->ops->destroy_ept(ept);
+	if (ept->sim)
+		rpmsgi_sim_ept_closed(ept);
+	close(ept->fd);
+	ept->fd = -1;
+	unlink_ept(ept);
+	if (ept->ctrl)
+		rpmsgi_ctrl_put(ept->ctrl);
+	ept->ctrl = NULL;
+}
+
+RPMSG_API void rpmsg_ept_close(struct rpmsg_ept *ept)
+{
+	struct rpmsg_ctx *ctx;
+
+	if (!ept || ept->closing)
+		return;
+	ctx = ept->ctx;
+	ept->closing = true;
+	while (ept->siblings) {
+		struct rpmsg_ept *sib = ept->siblings;
+
+		ept->siblings = sib->sibling_next;
+		close_one(sib);
+		rpmsgi_ept_free(sib);
+	}
+	close_one(ept);
+	if (ctx->in_dispatch) {
+		/* A callback may still hold the pointer: free when dispatch ends. */
+		ept->next = ctx->zombies;
+		ctx->zombies = ept;
+	} else {
+		rpmsgi_ept_free(ept);
+	}
+}
+
+static bool is_rpmsg_eptdev(struct rpmsg_ctx *ctx, dev_t rdev, struct rpmsg_ept *ept)
+{
+	char devname[64];
+	char *dir = rpmsgi_class_dir_for_rdev(ctx, rdev, devname, sizeof(devname));
+	char value[64];
+	uint32_t addr;
+
+	if (!dir)
+		return false;
+	if (strncmp(devname, "rpmsg", 5) || !strncmp(devname, "rpmsg_ctrl", 10)) {
+		free(dir);
+		return false;
+	}
+	if (rpmsgi_read_attr(dir, "name", value, sizeof(value)) == 0)
+		snprintf(ept->name, sizeof(ept->name), "%.31s", value);
+	if (rpmsgi_read_attr_u32(dir, "src", &addr) == 0)
+		ept->src = addr;
+	if (rpmsgi_read_attr_u32(dir, "dst", &addr) == 0)
+		ept->dst = addr;
+	/* A parent control device driven by rpmsg_chrdev means Linux < 5.18. */
+	{
+		char *ctrl_dir = rpmsgi_realpath_in(dir, "..");
+		bool legacy = false;
+		char *transport;
+
+		if (ctrl_dir) {
+			transport = rpmsgi_ctrl_transport_dir(ctrl_dir, &legacy);
+			free(transport);
+			free(ctrl_dir);
+		}
+		ept->legacy = legacy;
+	}
+	free(dir);
+	return true;
+}
+
+/* Check what fd is and fill in the endpoint's identity. */
+static int identify_fd(struct rpmsg_ctx *ctx, int fd, struct rpmsg_ept *ept)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISSOCK(st.st_mode)) {
+		int type;
+		socklen_t len = sizeof(type);
+
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
+			return -errno;
+		if (type != SOCK_SEQPACKET && type != SOCK_DGRAM)
+			return -ENOTTY;	/* a byte stream has no message boundaries */
+		ept->is_socket = true;
+		ept->pollout_ok = true;
+		return 0;
+	}
+	if (!S_ISCHR(st.st_mode))
+		return -ENOTTY;
+	if (!is_rpmsg_eptdev(ctx, st.st_rdev, ept))
+		return -ENODEV;
+	return 0;
+}
+
+RPMSG_API struct rpmsg_ept *rpmsg_ept_open_fd(struct rpmsg_ctx *ctx, int fd)
+{
+	struct rpmsg_ept *ept;
+	int flags, ret;
+
+	if (!ctx) {
+		errno = EINVAL;
+		return NULL;
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0)
+		return NULL;	/* EBADF */
+	ept = rpmsgi_ept_new(ctx, fd, NULL);
+	if (!ept)
+		return NULL;
+	ret = identify_fd(ctx, fd, ept);
+	if (!ret)
+		ret = rpmsgi_ept_attach(ept);
+	if (ret < 0) {
+		fcntl(fd, F_SETFL, flags);
+		rpmsgi_ept_free(ept);
+		errno = -ret;
+		return NULL;
+	}
+	return ept;
+}
+
+RPMSG_API struct rpmsg_ept *rpmsg_ept_open(struct rpmsg_ctx *ctx, const char *path)
+{
+	struct rpmsg_ept *ept;
+	struct stat st;
+	int fd, ret;
+
+	if (!ctx || !path) {
+		errno = EINVAL;
+		return NULL;
+	}
+	/* Check the kind of file before open(): opening some devices has side effects. */
+	if (stat(path, &st) < 0)
+		return NULL;
+	if (!S_ISCHR(st.st_mode)) {
+		errno = ENOTTY;
+		return NULL;
+	}
+	fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	ept = rpmsgi_ept_new(ctx, fd, path);
+	if (!ept) {
+		close(fd);
+		return NULL;
+	}
+	ret = identify_fd(ctx, fd, ept);
+	if (!ret)
+		ret = rpmsgi_ept_attach(ept);
+	if (ret < 0) {
+		close(fd);
+		rpmsgi_ept_free(ept);
+		errno = -ret;
+		return NULL;
+	}
+	return ept;
+}
+
+RPMSG_API struct rpmsg_ctx *rpmsg_ept_get_ctx(struct rpmsg_ept *ept)
+{
+	return ept->ctx;
+}
+
+RPMSG_API const char *rpmsg_ept_get_name(struct rpmsg_ept *ept)
+{
+	return ept->name;
+}
+
+RPMSG_API uint32_t rpmsg_ept_get_src(struct rpmsg_ept *ept)
+{
+	return ept->src;
+}
+
+RPMSG_API uint32_t rpmsg_ept_get_dst(struct rpmsg_ept *ept)
+{
+	return ept->dst;
+}
+
+RPMSG_API const char *rpmsg_ept_get_path(struct rpmsg_ept *ept)
+{
+	return ept->path;
+}
+
+RPMSG_API int rpmsg_ept_get_fd(struct rpmsg_ept *ept)
+{
+	return ept->fd;
+}
+
+RPMSG_API bool rpmsg_ept_is_down(struct rpmsg_ept *ept)
+{
+	return rpmsgi_ept_down(ept);
+}
+
+RPMSG_API size_t rpmsg_ept_get_mtu(struct rpmsg_ept *ept)
+{
+	return ept->mtu;
+}
+
+RPMSG_API int rpmsg_ept_set_mtu(struct rpmsg_ept *ept, size_t mtu)
+{
+	struct rpmsg_ept *sib;
+
+	if (mtu == 0 || mtu > RPMSG_MTU_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* Buffers grow when the receive chain is next armed (none is in use then). */
+	ept->mtu = mtu;
+	for (sib = ept->siblings; sib; sib = sib->sibling_next)
+		sib->mtu = mtu;
+	return 0;
+}
+
+RPMSG_API int rpmsg_ept_get_send_timeout(struct rpmsg_ept *ept)
+{
+	return ept->send_timeout_ms;
+}
+
+RPMSG_API int rpmsg_ept_set_send_timeout(struct rpmsg_ept *ept, int timeout_ms)
+{
+	struct rpmsg_ept *sib;
+
+	if (timeout_ms < -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	ept->send_timeout_ms = timeout_ms;
+	for (sib = ept->siblings; sib; sib = sib->sibling_next)
+		sib->send_timeout_ms = timeout_ms;
+	return 0;
+}
+
+/* Kept messages become deliverable when a callback appears. */
+static void ept_and_siblings_ready(struct rpmsg_ept *ept)
+{
+	struct rpmsg_ept *sib;
+
+	rpmsgi_mark_ready(ept);
+	for (sib = ept->siblings; sib; sib = sib->sibling_next)
+		rpmsgi_mark_ready(sib);
+}
+
+RPMSG_API void rpmsg_ept_set_rx_cb(struct rpmsg_ept *ept, rpmsg_rx_fn cb, void *user_data)
+{
+	ept->rx_cb = cb;
+	ept->rx_data = user_data;
+	if (cb && !ept->closing)
+		ept_and_siblings_ready(ept);
+}
+
+RPMSG_API void *rpmsg_ept_get_rx_cb_data(struct rpmsg_ept *ept)
+{
+	return ept->rx_data;
+}
+
+RPMSG_API void rpmsg_ept_set_event_cb(struct rpmsg_ept *ept, rpmsg_event_fn cb,
+				      void *user_data)
+{
+	ept->ev_cb = cb;
+	ept->ev_data = user_data;
+	if (cb && !ept->closing && rpmsgi_ept_down(ept) && !ept->down_delivered)
+		rpmsgi_mark_ready(ept);
+}
+
+RPMSG_API void *rpmsg_ept_get_event_cb_data(struct rpmsg_ept *ept)
+{
+	return ept->ev_data;
+}

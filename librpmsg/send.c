@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: librpmsg authors
+
+/* send, send_timeout, trysend, sendto, trysendto and the send_async queue. */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* Linux's -ERESTARTSYS leaks to user space when virtio's 15 s TX wait expires. */
+#define KERNEL_ERESTARTSYS 512
+
+int rpmsgi_errno_normalise(struct rpmsg_ept *ept, int err)
+{
+	if (err == KERNEL_ERESTARTSYS)
+		return ETIMEDOUT;
+	/* Before 5.18 a non-blocking write on a full TX ring gave ENOMEM. */
+	if (err == ENOMEM && ept->legacy)
+		return EAGAIN;
+	if (err == EWOULDBLOCK)
+		return EAGAIN;
+	return err;
+}
+
+/* One write attempt: the message length, or -errno (normalised). */
+ssize_t rpmsgi_write_once(struct rpmsg_ept *ept, const void *data, size_t len)
+{
+	ssize_t n;
+
+	do {
+		if (ept->is_socket)
+			n = send(ept->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		else
+			n = write(ept->fd, data, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -rpmsgi_errno_normalise(ept, errno);
+	return n;
+}
+
+static int check_send_args(struct rpmsg_ept *ept, const void *data, size_t len)
+{
+	if (!ept || (!data && len))
+		return -EINVAL;
+	if (ept->closing)
+		return -EPIPE;
+	if (len > ept->mtu)
+		return -EMSGSIZE;
+	if (rpmsgi_ept_down(ept))
+		return -EPIPE;
+	return 0;
+}
+
+static void sleep_ns(int64_t ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000LL, .tv_nsec = ns % 1000000000LL };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* The synchronous family: non-blocking writes retried until timeout_ms
+ * (0: once, -1: forever). POLLOUT is waited for only where the device
+ * reports it; virtio before 7.0 does not, so otherwise a backoff timer. */
+static int send_sync(struct rpmsg_ept *ept, const void *data, size_t len, int timeout_ms,
+		     int timeout_errno)
+{
+	int64_t backoff = RPMSGI_BACKOFF_MIN_NS;
+	int64_t deadline = 0;
+	int ret = check_send_args(ept, data, len);
+
+	if (ret < 0)
+		goto fail;
+	if (timeout_ms > 0)
+		deadline = rpmsgi_now_ns() + (int64_t)timeout_ms * 1000000LL;
+	for (;;) {
+		ssize_t n = rpmsgi_write_once(ept, data, len);
+		int64_t wait = backoff;
+
+		if (n >= 0)
+			return 0;
+		ret = (int)n;
+		if (ret != -EAGAIN)
+			break;
+		if (timeout_ms == 0) {
+			ret = -timeout_errno;
+			break;
+		}
+		if (timeout_ms > 0) {
+			int64_t left = deadline - rpmsgi_now_ns();
+
+			if (left <= 0) {
+				ret = -ETIMEDOUT;
+				break;
+			}
+			if (wait > left)
+				wait = left;
+		}
+		if (ept->pollout_ok) {
+			struct pollfd pfd = { .fd = ept->fd, .events = POLLOUT };
+			int ms = timeout_ms < 0 ? -1 : (int)((wait + 999999) / 1000000);
+
+			/* Bounded by the timeout; capped so a lost wakeup costs little. */
+			if (ms < 0 || ms > 100)
+				ms = timeout_ms < 0 ? 100 : ms;
+			poll(&pfd, 1, ms > 100 ? 100 : ms);
+		} else {
+			sleep_ns(wait);
+			backoff = backoff * 2 > RPMSGI_BACKOFF_MAX_NS ? RPMSGI_BACKOFF_MAX_NS
+								      : backoff * 2;
+		}
+	}
+	if (ret == -EPIPE || ret == -ENETRESET || ret == -ECONNRESET || ret == -ENOTCONN) {
+		rpmsgi_ept_set_down(ept, -ret);
+		/* Let the owner's dispatch deliver the event (we may be another thread). */
+		atomic_store(&ept->ctx->down_hint, true);
+		rpmsgi_ctx_wake(ept->ctx);
+		ret = -EPIPE;
+	}
+fail:
+	errno = -ret;
+	return -1;
+}
+
+RPMSG_API int rpmsg_ept_send(struct rpmsg_ept *ept, const void *data, size_t len)
+{
+	if (!ept) {
+		errno = EINVAL;
+		return -1;
+	}
+	return send_sync(ept, data, len, ept->send_timeout_ms, ETIMEDOUT);
+}
+
+RPMSG_API int rpmsg_ept_send_timeout(struct rpmsg_ept *ept, const void *data, size_t len,
+				     int timeout_ms)
+{
+	if (timeout_ms < -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	return send_sync(ept, data, len, timeout_ms, ETIMEDOUT);
+}
+
+RPMSG_API int rpmsg_ept_trysend(struct rpmsg_ept *ept, const void *data, size_t len)
+{
+	return send_sync(ept, data, len, 0, EAGAIN);
+}
+
+/* The endpoint that carries messages to dst: ept itself or a sibling made on
+ * first use on the same control device (the kernel fixes dst per device). */
+static struct rpmsg_ept *ept_for_dst(struct rpmsg_ept *ept, uint32_t dst)
+{
+	struct rpmsg_ept *sib;
+
+	if (dst == ept->dst)
+		return ept;
+	for (sib = ept->siblings; sib; sib = sib->sibling_next)
+		if (sib->dst == dst)
+			return sib;
+	if (!ept->ctrl) {
+		errno = EOPNOTSUPP;
+		return NULL;
+	}
+	sib = rpmsg_ctrl_create_ept(ept->ctrl, ept->name, RPMSG_ADDR_ANY, dst);
+	if (!sib)
+		return NULL;
+	sib->parent = ept;
+	sib->mtu = ept->mtu;
+	sib->send_timeout_ms = ept->send_timeout_ms;
+	sib->sibling_next = ept->siblings;
+	ept->siblings = sib;
+	/* A sibling lives and dies with its owner: take it off the context's list. */
+	if (sib->prev)
+		sib->prev->next = sib->next;
+	else
+		ept->ctx->epts = sib->next;
+	if (sib->next)
+		sib->next->prev = sib->prev;
+	sib->prev = sib->next = NULL;
+	return sib;
+}
+
+static int sendto_common(struct rpmsg_ept *ept, const void *data, size_t len, uint32_t dst,
+			 int timeout_ms, int timeout_errno)
+{
+	struct rpmsg_ept *target;
+	int ret = check_send_args(ept, data, len);
+
+	if (!ret && dst == RPMSG_ADDR_ANY)
+		ret = -EINVAL;
+	if (ret < 0) {
+		errno = -ret;
+		return -1;
+	}
+	target = ept_for_dst(ept, dst);
+	if (!target)
+		return -1;
+	return send_sync(target, data, len, timeout_ms, timeout_errno);
+}
+
+RPMSG_API int rpmsg_ept_sendto(struct rpmsg_ept *ept, const void *data, size_t len, uint32_t dst)
+{
+	if (!ept) {
+		errno = EINVAL;
+		return -1;
+	}
+	return sendto_common(ept, data, len, dst, ept->send_timeout_ms, ETIMEDOUT);
+}
+
+RPMSG_API int rpmsg_ept_trysendto(struct rpmsg_ept *ept, const void *data, size_t len,
+				  uint32_t dst)
+{
+	return sendto_common(ept, data, len, dst, 0, EAGAIN);
+}
+
+static struct rpmsgi_tx_msg *tx_msg_get(struct rpmsg_ctx *ctx, size_t len)
+{
+	struct rpmsgi_tx_msg *msg = ctx->tx_free;
+
+	if (msg) {
+		ctx->tx_free = msg->next;
+	} else {
+		msg = calloc(1, sizeof(*msg));
+		if (!msg)
+			return NULL;
+		msg->op.kind = RPMSGI_OP_TX;
+	}
+	if (msg->cap < len || !msg->buf) {
+		size_t cap = len > RPMSG_MTU_DEFAULT ? len : RPMSG_MTU_DEFAULT;
+		unsigned char *buf = realloc(msg->buf, cap);
+
+		if (!buf) {
+			msg->next = ctx->tx_free;
+			ctx->tx_free = msg;
+			return NULL;
+		}
+		msg->buf = buf;
+		msg->cap = cap;
+	}
+	msg->next = NULL;
+	return msg;
+}
+
+void rpmsgi_tx_msg_free_all(struct rpmsg_ctx *ctx)
+{
+	while (ctx->tx_free) {
+		struct rpmsgi_tx_msg *msg = ctx->tx_free;
+
+		ctx->tx_free = msg->next;
+		free(msg->buf);
+		free(msg);
+	}
+}
+
+RPMSG_API int rpmsg_ept_send_async(struct rpmsg_ept *ept, const void *data, size_t len,
+				   rpmsg_send_done_fn done, void *user_data)
+{
+	struct rpmsgi_tx_msg *msg;
+	int ret = check_send_args(ept, data, len);
+
+	if (ret < 0) {
+		errno = -ret;
+		return -1;
+	}
+	msg = tx_msg_get(ept->ctx, len);
+	if (!msg) {
+		errno = ENOMEM;
+		return -1;
+	}
+	msg->op.ept = ept;
+	msg->state = RPMSGI_TX_QUEUED;
+	msg->status = 0;
+	msg->done = done;
+	msg->user_data = user_data;
+	msg->len = len;
+	if (len)
+		memcpy(msg->buf, data, len);
+	if (ept->tx_tail)
+		ept->tx_tail->next = msg;
+	else
+		ept->tx_head = msg;
+	ept->tx_tail = msg;
+	if (!ept->tx_submit)
+		ept->tx_submit = msg;
+	rpmsgi_mark_dirty(ept);
+	return 0;
+}
+
+static void tx_reset_submit(struct rpmsg_ept *ept)
+{
+	struct rpmsgi_tx_msg *msg;
+
+	for (msg = ept->tx_head; msg; msg = msg->next)
+		if (msg->state == RPMSGI_TX_QUEUED)
+			break;
+	ept->tx_submit = msg;
+}
+
+/* Final status of one send (res: bytes written or -errno). */
+void rpmsgi_tx_complete(struct rpmsgi_tx_msg *msg, int res)
+{
+	struct rpmsg_ept *ept = msg->op.ept;
+
+	msg->state = RPMSGI_TX_DONE;
+	msg->status = res < 0 ? res : 0;
+	if (res >= 0) {
+		ept->tx_backoff_ns = 0;
+		ept->tx_blocked_since = 0;
+	}
+	if (res == -EPIPE || res == -ENETRESET || res == -ECONNRESET || res == -ENOTCONN) {
+		rpmsgi_ept_set_down(ept, -res);
+		msg->status = -EPIPE;
+	}
+	rpmsgi_mark_ready(ept);
+}
+
+/* The message was not sent (ring full or its chain was cut): back in the queue. */
+void rpmsgi_tx_requeue(struct rpmsgi_tx_msg *msg)
+{
+	struct rpmsg_ept *ept = msg->op.ept;
+	int64_t next;
+
+	msg->state = RPMSGI_TX_QUEUED;
+	if (!ept->tx_blocked_since)
+		ept->tx_blocked_since = rpmsgi_now_ns();
+	next = ept->tx_backoff_ns ? ept->tx_backoff_ns * 2 : RPMSGI_BACKOFF_MIN_NS;
+	ept->tx_backoff_ns = next > RPMSGI_BACKOFF_MAX_NS ? RPMSGI_BACKOFF_MAX_NS : next;
+	tx_reset_submit(ept);
+}
+
+/* Fail the queue head with ETIMEDOUT once it has waited the send timeout. */
+bool rpmsgi_tx_expire_head(struct rpmsg_ept *ept, int64_t now)
+{
+	struct rpmsgi_tx_msg *msg = ept->tx_submit;
+
+	if (!msg || !ept->tx_blocked_since || ept->send_timeout_ms < 0)
+		return false;
+	if (now - ept->tx_blocked_since < (int64_t)ept->send_timeout_ms * 1000000LL)
+		return false;
+	msg->state = RPMSGI_TX_DONE;
+	msg->status = -ETIMEDOUT;
+	ept->tx_blocked_since = now;
+	tx_reset_submit(ept);
+	rpmsgi_mark_ready(ept);
+	return true;
+}
+
+/* Complete every message not yet handed to the kernel with status. */
+void rpmsgi_tx_fail_queued(struct rpmsg_ept *ept, int status)
+{
+	struct rpmsgi_tx_msg *msg;
+
+	for (msg = ept->tx_head; msg; msg = msg->next) {
+		if (msg->state == RPMSGI_TX_QUEUED) {
+			msg->state = RPMSGI_TX_DONE;
+			msg->status = status;
+		}
+	}
+	ept->tx_submit = NULL;
+}
