@@ -225,7 +225,8 @@ static int epoll_poll(struct rpmsg_ctx *ctx, int timeout_ms)
 	int i, n;
 
 	flush_dirty(ctx, ee);
-	if (ctx->ready)
+	/* A retry that fell due during the flush is on the dirty list again. */
+	if (ctx->ready || ctx->dirty)
 		timeout_ms = 0;
 	n = epoll_wait(ee->epfd, events, MAX_EVENTS, timeout_ms);
 	if (n < 0)

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: librpmsg authors
 # Build a small x86_64 kernel for librpmsg's VM tests.
 #
 #   tests/kernel/build-kernel.sh VERSION        (VERSION: 6.1 or 6.12)

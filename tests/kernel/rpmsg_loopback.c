@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: librpmsg authors
 /*
  * rpmsg_loopback - an in-kernel rpmsg "remote processor" for testing.
  *

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: librpmsg authors
 # Boot a test kernel in QEMU and run one static program in it.
 #
 #   tests/kernel/run-vm.sh [OPTIONS] VERSION PROGRAM [ARGS...]

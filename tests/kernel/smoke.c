@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: librpmsg authors
 /*
  * smoke.c - checks, inside the test VM, the kernel facts that librpmsg's
  * design depends on (rpmsg_char + rpmsg_ctrl + the rpmsg_loopback remote),
