@@ -307,6 +307,11 @@ static int uring_poll(struct rpmsg_ctx *ctx, int timeout_ms)
 	if (ret < 0 && ret != -ETIME && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY)
 		return ret;
 	reap(ctx);
+	if (!((struct uring_engine *)ctx->engine_data)->wake_armed) {
+		/* Re-arm now: an event loop may sleep on our fd before the next dispatch. */
+		arm_wake(ctx);
+		io_uring_submit(ring);
+	}
 	return ret == -EINTR ? -EINTR : 0;
 }
 

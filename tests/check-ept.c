@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: librpmsg authors
+
+/* Endpoints: opening and adopting, getters and setters, closing, going down, channels. */
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "check-common.h"
+
+/* Getters report what the endpoint was created with; defaults are documented values. */
+START_TEST(test_ept_getters)
+{
+	ck_assert_str_eq(rpmsg_ept_get_name(fx.ept), "test");
+	ck_assert_uint_ge(rpmsg_ept_get_src(fx.ept), 1024);	/* simulated: the allocated address */
+	ck_assert_uint_eq(rpmsg_ept_get_dst(fx.ept), 30);
+	ck_assert_ptr_null(rpmsg_ept_get_path(fx.ept));
+	ck_assert_int_ge(rpmsg_ept_get_fd(fx.ept), 0);
+	ck_assert_ptr_eq(rpmsg_ept_get_ctx(fx.ept), fx.ctx);
+	ck_assert_uint_eq(rpmsg_ept_get_mtu(fx.ept), RPMSG_MTU_DEFAULT);
+	ck_assert_int_eq(rpmsg_ept_get_send_timeout(fx.ept), RPMSG_SEND_TIMEOUT_DEFAULT_MS);
+	ck_assert(!rpmsg_ept_is_down(fx.ept));
+	ck_assert(fcntl(rpmsg_ept_get_fd(fx.ept), F_GETFL) & O_NONBLOCK);
+}
+END_TEST
+
+/* MTU and send timeout setters validate their ranges. */
+START_TEST(test_ept_setters)
+{
+	ck_assert_errno(rpmsg_ept_set_mtu(fx.ept, 0), EINVAL);
+	ck_assert_errno(rpmsg_ept_set_mtu(fx.ept, RPMSG_MTU_MAX + 1), EINVAL);
+	ck_assert_int_eq(rpmsg_ept_set_mtu(fx.ept, 1024), 0);
+	ck_assert_uint_eq(rpmsg_ept_get_mtu(fx.ept), 1024);
+	ck_assert_errno(rpmsg_ept_set_send_timeout(fx.ept, -2), EINVAL);
+	ck_assert_int_eq(rpmsg_ept_set_send_timeout(fx.ept, -1), 0);
+	ck_assert_int_eq(rpmsg_ept_get_send_timeout(fx.ept), -1);
+}
+END_TEST
+
+/* Callback user data can be read back (bindings release it through this). */
+START_TEST(test_ept_cb_data)
+{
+	int a, b;
+
+	ck_assert_ptr_null(rpmsg_ept_get_rx_cb_data(fx.ept));
+	rpmsg_ept_set_rx_cb(fx.ept, rec_rx, &a);
+	ck_assert_ptr_eq(rpmsg_ept_get_rx_cb_data(fx.ept), &a);
+	rpmsg_ept_set_event_cb(fx.ept, rec_event, &b);
+	ck_assert_ptr_eq(rpmsg_ept_get_event_cb_data(fx.ept), &b);
+	rpmsg_ept_set_rx_cb(fx.ept, NULL, NULL);
+	ck_assert_ptr_null(rpmsg_ept_get_rx_cb_data(fx.ept));
+}
+END_TEST
+
+/* open_fd: each kind of wrong descriptor gets its errno, and the caller keeps it. */
+START_TEST(test_ept_open_fd_errors)
+{
+	int p[2], s[2], null_fd;
+
+	ck_assert_null_errno(rpmsg_ept_open_fd(NULL, 0), EINVAL);
+	ck_assert_null_errno(rpmsg_ept_open_fd(fx.ctx, -1), EBADF);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_null_errno(rpmsg_ept_open_fd(fx.ctx, p[0]), ENOTTY);
+	ck_assert_int_ge(fcntl(p[0], F_GETFD), 0);	/* still open: the caller owns it */
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, s), 0);
+	ck_assert_null_errno(rpmsg_ept_open_fd(fx.ctx, s[0]), ENOTTY);
+	null_fd = open("/dev/null", O_RDWR);
+	ck_assert_int_ge(null_fd, 0);
+	ck_assert_null_errno(rpmsg_ept_open_fd(fx.ctx, null_fd), ENODEV);
+	ck_assert(!(fcntl(null_fd, F_GETFL) & O_NONBLOCK));	/* flags restored */
+	close(null_fd);
+	close(p[0]);
+	close(p[1]);
+	close(s[0]);
+	close(s[1]);
+}
+END_TEST
+
+/* An adopted SOCK_SEQPACKET socket works as an endpoint; sendto elsewhere is EOPNOTSUPP. */
+START_TEST(test_ept_open_fd_socket)
+{
+	struct recorder rec = { 0 };
+	struct rpmsg_ept *ept;
+	char buf[16];
+	int s[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, s), 0);
+	ept = rpmsg_ept_open_fd(fx.ctx, s[0]);
+	ck_assert_ptr_nonnull(ept);
+	ck_assert_str_eq(rpmsg_ept_get_name(ept), "");
+	ck_assert_ptr_null(rpmsg_ept_get_path(ept));
+	rpmsg_ept_set_rx_cb(ept, rec_rx, &rec);
+	ck_assert_int_eq(rpmsg_ept_send(ept, "abc", 3), 0);
+	ck_assert_int_eq(read(s[1], buf, sizeof(buf)), 3);
+	ck_assert_int_eq(write(s[1], "hello", 5), 5);
+	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 1, 2000));
+	ck_assert_uint_eq(rec.last_len, 5);
+	ck_assert_errno(rpmsg_ept_sendto(ept, "x", 1, 77), EOPNOTSUPP);
+	rpmsg_ept_close(ept);
+	close(s[1]);
+}
+END_TEST
+
+/* open by path: NULL, missing, not a character device, not an rpmsg device. */
+START_TEST(test_ept_open_errors)
+{
+	char tmpl[] = "/tmp/rpmsg-test-XXXXXX";
+	int fd = mkstemp(tmpl);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_null_errno(rpmsg_ept_open(NULL, "/dev/null"), EINVAL);
+	ck_assert_null_errno(rpmsg_ept_open(fx.ctx, NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_ept_open(fx.ctx, "/nonexistent/rpmsg0"), ENOENT);
+	ck_assert_null_errno(rpmsg_ept_open(fx.ctx, tmpl), ENOTTY);
+	ck_assert_null_errno(rpmsg_ept_open(fx.ctx, "/tmp"), ENOTTY);
+	ck_assert_null_errno(rpmsg_ept_open(fx.ctx, "/dev/null"), ENODEV);
+	close(fd);
+	unlink(tmpl);
+}
+END_TEST
+
+/* Closing completes every queued send with -ECANCELED, inside close. */
+START_TEST(test_ept_close_cancels_queue)
+{
+	struct recorder rec = { 0 };
+	int i;
+
+	for (i = 0; i < 5; i++)
+		ck_assert_int_eq(rpmsg_ept_send_async(fx.ept, "q", 1, rec_done, &rec), 0);
+	rpmsg_ept_close(fx.ept);
+	fx.ept = NULL;
+	ck_assert_uint_eq(rec.done_count, 5);
+	for (i = 0; i < 5; i++)
+		ck_assert_int_eq(rec.done_status[i], -ECANCELED);
+	rpmsg_ept_close(NULL);
+}
+END_TEST
+
+static void rx_closes_self(struct rpmsg_ept *ept, const void *data, size_t len, uint32_t src,
+			   void *user)
+{
+	*(int *)user += 1;
+	rpmsg_ept_close(ept);
+}
+
+/* A callback may close its own endpoint; nothing of it runs afterwards. */
+START_TEST(test_ept_close_from_own_callback)
+{
+	int calls = 0, i;
+
+	rpmsg_ept_set_rx_cb(fx.ept, rx_closes_self, &calls);
+	for (i = 0; i < 10; i++)
+		ck_assert_int_eq(rpmsg_ept_send(fx.ept, "m", 1), 0);
+	ck_assert(dispatch_until(fx.ctx, calls == 1, 2000));
+	fx.ept = NULL;	/* closed by the callback */
+	rpmsg_ctx_dispatch(fx.ctx, 100);
+	ck_assert_int_eq(calls, 1);
+}
+END_TEST
+
+/* A remote crash: the event runs once, with EPIPE; sends then fail with EPIPE,
+ * queued sends complete with -EPIPE. */
+START_TEST(test_ept_down_event_once)
+{
+	struct recorder rec = { 0 };
+
+	rpmsg_ept_set_event_cb(fx.ept, rec_event, &rec);
+	rpmsg_sim_pause(fx.sim);
+	rpmsg_sim_crash(fx.sim);
+	ck_assert(dispatch_until(fx.ctx, rec.down_count > 0, 2000));
+	rpmsg_ctx_dispatch(fx.ctx, 50);
+	ck_assert_uint_eq(rec.down_count, 1);
+	ck_assert_int_eq(rec.down_error, EPIPE);
+	ck_assert(rpmsg_ept_is_down(fx.ept));
+	ck_assert_errno(rpmsg_ept_send(fx.ept, "x", 1), EPIPE);
+	ck_assert_errno(rpmsg_ept_trysend(fx.ept, "x", 1), EPIPE);
+	ck_assert_errno(rpmsg_ept_send_timeout(fx.ept, "x", 1, 10), EPIPE);
+	ck_assert_errno(rpmsg_ept_send_async(fx.ept, "x", 1, NULL, NULL), EPIPE);
+	rpmsg_ctx_dispatch(fx.ctx, 20);
+	ck_assert_uint_eq(rec.down_count, 1);
+}
+END_TEST
+
+/* Sends queued when the endpoint goes down complete with -EPIPE, none is lost. */
+START_TEST(test_ept_down_fails_queued)
+{
+	struct recorder rec = { 0 };
+	int i;
+
+	rpmsg_sim_set_tx_credits(fx.sim, 1);
+	rpmsg_sim_pause(fx.sim);
+	for (i = 0; i < 40; i++)
+		ck_assert_int_eq(rpmsg_ept_send_async(fx.ept, "abcdefgh", 8, rec_done, &rec), 0);
+	rpmsg_ctx_dispatch(fx.ctx, 50);
+	rpmsg_sim_crash(fx.sim);
+	ck_assert(dispatch_until(fx.ctx, rec.done_count == 40, 3000));
+	ck_assert_int_eq(rec.done_status[39], -EPIPE);
+}
+END_TEST
+
+/* The down event set after the fact is still delivered, once. */
+START_TEST(test_ept_down_event_set_late)
+{
+	struct recorder rec = { 0 };
+
+	rpmsg_sim_crash(fx.sim);
+	ck_assert_errno(rpmsg_ept_send_timeout(fx.ept, "x", 1, 1000), EPIPE);
+	rpmsg_ept_set_event_cb(fx.ept, rec_event, &rec);
+	ck_assert(dispatch_until(fx.ctx, rec.down_count == 1, 2000));
+	rpmsg_ctx_dispatch(fx.ctx, 20);
+	ck_assert_uint_eq(rec.down_count, 1);
+}
+END_TEST
+
+/* Channels: opened by name, one opener at a time, messages kept while closed,
+ * down when withdrawn. */
+START_TEST(test_ept_channel)
+{
+	struct recorder rec = { 0 }, ev = { 0 };
+	struct rpmsg_ept *ch, *again;
+	uint32_t local;
+
+	ck_assert_int_eq(rpmsg_sim_announce(fx.sim, "rpmsg-raw", 50), 0);
+	ch = rpmsg_ctrl_open_channel(fx.ctrl, "rpmsg-raw", 50);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert_str_eq(rpmsg_ept_get_name(ch), "rpmsg-raw");
+	ck_assert_uint_eq(rpmsg_ept_get_dst(ch), 50);
+	local = rpmsg_ept_get_src(ch);
+	ck_assert_null_errno(rpmsg_ctrl_open_channel(fx.ctrl, "rpmsg-raw", 50), EBUSY);
+	ck_assert_null_errno(rpmsg_ctrl_open_channel(fx.ctrl, "nope", RPMSG_ADDR_ANY), ENOENT);
+	ck_assert_errno(rpmsg_ept_sendto(ch, "x", 1, 51), EOPNOTSUPP);
+	rpmsg_ept_close(ch);
+
+	/* Sent by the remote while nobody had it open: kept for the next opener. */
+	ck_assert_int_eq(rpmsg_sim_send(fx.sim, 50, local, "early", 5), 0);
+	again = rpmsg_ctrl_open_channel(fx.ctrl, "rpmsg-raw", RPMSG_ADDR_ANY);
+	ck_assert_ptr_nonnull(again);
+	rpmsg_ept_set_rx_cb(again, rec_rx, &rec);
+	rpmsg_ept_set_event_cb(again, rec_event, &ev);
+	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 1, 2000));
+	ck_assert_mem_eq(rec.last, "early", 5);
+	ck_assert_uint_eq(rec.last_src, 50);
+
+	ck_assert_int_eq(rpmsg_sim_withdraw(fx.sim, "rpmsg-raw", 50), 0);
+	ck_assert(dispatch_until(fx.ctx, ev.down_count == 1, 2000));
+	ck_assert_errno(rpmsg_ept_send(again, "x", 1), EPIPE);
+	rpmsg_ept_close(again);
+}
+END_TEST
+
+Suite *suite_ept(void)
+{
+	Suite *s = suite_create("ept");
+	TCase *tc = tcase_create("basics");
+
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, test_ept_getters);
+	tcase_add_test(tc, test_ept_setters);
+	tcase_add_test(tc, test_ept_cb_data);
+	tcase_add_test(tc, test_ept_open_fd_errors);
+	tcase_add_test(tc, test_ept_open_fd_socket);
+	tcase_add_test(tc, test_ept_open_errors);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("close");
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, test_ept_close_cancels_queue);
+	tcase_add_test(tc, test_ept_close_from_own_callback);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("down");
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, test_ept_down_event_once);
+	tcase_add_test(tc, test_ept_down_fails_queued);
+	tcase_add_test(tc, test_ept_down_event_set_late);
+	tcase_add_test(tc, test_ept_channel);
+	suite_add_tcase(s, tc);
+	return s;
+}
