@@ -326,19 +326,11 @@ RPMSG_API struct rpmsg_ctrl *rpmsg_ctrl_open(struct rpmsg_ctx *ctx, const char *
 	struct stat st;
 	int fd, err;
 
-	if (!ctx || !path) {
-		errno = EINVAL;
+	fd = rpmsgi_open_chardev(ctx, path, O_RDWR);
+	if (fd < 0) {
+		errno = -fd;
 		return NULL;
 	}
-	if (stat(path, &st) < 0)
-		return NULL;
-	if (!S_ISCHR(st.st_mode)) {
-		errno = ENOTTY;
-		return NULL;
-	}
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
 	ctrl = rpmsgi_ctrl_new(ctx, &real_ops);
 	if (!ctrl) {
 		close(fd);

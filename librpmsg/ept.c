@@ -407,23 +407,13 @@ RPMSG_API struct rpmsg_ept *rpmsg_ept_open_fd(struct rpmsg_ctx *ctx, int fd)
 RPMSG_API struct rpmsg_ept *rpmsg_ept_open(struct rpmsg_ctx *ctx, const char *path)
 {
 	struct rpmsg_ept *ept;
-	struct stat st;
 	int fd, ret;
 
-	if (!ctx || !path) {
-		errno = EINVAL;
+	fd = rpmsgi_open_chardev(ctx, path, O_RDWR | O_NONBLOCK);
+	if (fd < 0) {
+		errno = -fd;
 		return NULL;
 	}
-	/* Check the kind of file before open(): opening some devices has side effects. */
-	if (stat(path, &st) < 0)
-		return NULL;
-	if (!S_ISCHR(st.st_mode)) {
-		errno = ENOTTY;
-		return NULL;
-	}
-	fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
 	ept = rpmsgi_ept_new(ctx, fd, path);
 	if (!ept) {
 		close(fd);

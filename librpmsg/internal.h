@@ -228,6 +228,7 @@ int rpmsgi_check_name(const char *name);
 
 /* sysfs.c */
 char *rpmsgi_path_join(const char *a, const char *b);
+int rpmsgi_open_chardev(struct rpmsg_ctx *ctx, const char *path, int flags);
 int rpmsgi_read_attr(const char *dir, const char *attr, char *buf, size_t size);
 int rpmsgi_read_attr_u32(const char *dir, const char *attr, uint32_t *out);
 char *rpmsgi_class_dir_for_rdev(struct rpmsg_ctx *ctx, dev_t rdev, char *devname, size_t size);

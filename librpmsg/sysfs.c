@@ -247,3 +247,20 @@ char *rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, cons
 		*eptdev_name = rpmsgi_channel_eptdev(found);
 	return found;
 }
+
+/* Open a device node after checking it is a character device (opening other
+ * files can have side effects). Returns the fd or -errno. */
+int rpmsgi_open_chardev(struct rpmsg_ctx *ctx, const char *path, int flags)
+{
+	struct stat st;
+	int fd;
+
+	if (!ctx || !path)
+		return -EINVAL;
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!S_ISCHR(st.st_mode))
+		return -ENOTTY;
+	fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
