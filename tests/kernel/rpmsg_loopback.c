@@ -323,16 +323,16 @@ static void lb_remote_work(struct work_struct *work)
 		lb->fifo_len--;
 		spin_unlock(&lb->lock);
 
+		delay = READ_ONCE(echo_delay_us);
+		if (delay)
+			fsleep(delay);
+
 		/* sent to a remote instance that has since crashed: lost */
 		if (buf->gen != READ_ONCE(lb->gen)) {
 			atomic64_inc(&lb->st.lost_in_reset);
 			kfree(buf);
 			continue;
 		}
-
-		delay = READ_ONCE(echo_delay_us);
-		if (delay)
-			fsleep(delay);
 
 		if (buf->dst == RPMSG_NS_ADDR) {
 			/* our own announcement: the remote's name service eats it */
@@ -857,6 +857,11 @@ static ssize_t flow_store(struct device *dev, struct device_attribute *attr,
 static DEVICE_ATTR_WO(flow);
 #endif
 
+static long long lb_rd(atomic64_t *v)
+{
+	return atomic64_read(v);
+}
+
 static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
@@ -871,7 +876,6 @@ static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
 	gen = lb->gen;
 	spin_unlock(&lb->lock);
 
-#define LB_S(x) (long long)atomic64_read(&st->x)
 	return sysfs_emit(buf,
 		"instance %u\ntx_bufs %u\ntx_free %u\nfifo %u\nmtu %u\n"
 		"sent %lld\nechoed %lld\nsunk %lld\nns_rx %lld\nrx %lld\n"
@@ -879,11 +883,10 @@ static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
 		"send_timeouts %lld\ntrysend_nomem %lld\nlost_in_reset %lld\n"
 		"resets %lld\n",
 		gen, total, nfree, fifo, READ_ONCE(lb->cur_buf_size) - LB_HDR_SIZE,
-		LB_S(sent), LB_S(echoed), LB_S(sunk), LB_S(ns_rx), LB_S(rx),
-		LB_S(rx_no_recipient), LB_S(injected), LB_S(send_waits),
-		LB_S(send_timeouts), LB_S(trysend_nomem), LB_S(lost_in_reset),
-		LB_S(resets));
-#undef LB_S
+		lb_rd(&st->sent), lb_rd(&st->echoed), lb_rd(&st->sunk), lb_rd(&st->ns_rx), lb_rd(&st->rx),
+		lb_rd(&st->rx_no_recipient), lb_rd(&st->injected), lb_rd(&st->send_waits),
+		lb_rd(&st->send_timeouts), lb_rd(&st->trysend_nomem), lb_rd(&st->lost_in_reset),
+		lb_rd(&st->resets));
 }
 static DEVICE_ATTR_RO(stats);
 

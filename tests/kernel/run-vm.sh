@@ -27,9 +27,10 @@
 #   --timeout SEC     hard limit for the whole VM run (default 600).
 #   --smp N           vCPUs (default 2).    --mem SIZE  RAM (default 512M).
 #   --kmsg N          console log level while PROGRAM runs (default 2: only
-#                     emergencies/alerts; the full kernel log is printed after
-#                     PROGRAM when it fails, or always with --dmesg).
-#   --dmesg           always print the kernel log after PROGRAM.
+#                     emergencies/alerts reach the console). When PROGRAM
+#                     fails, the kernel log since /init (plus earlier lines
+#                     about rpmsg, warnings and errors) is printed after it.
+#   --dmesg           always print the whole kernel log after PROGRAM.
 #   --verbose         show the kernel's boot messages.
 #   --log FILE        also write the raw console output to FILE.
 #
@@ -133,7 +134,12 @@ nospace "$progbase"
 	echo
 	echo 'rc=$?'
 	echo 'cd /'
-	echo "if [ \$rc -ne 0 ] || [ $dmesg = 1 ]; then echo '---- guest kernel log ----'; dmesg; echo '---- end of guest kernel log ----'; fi"
+	if [ "$dmesg" = 1 ]; then
+		echo "echo '---- guest kernel log ----'; dmesg; echo '---- end of guest kernel log ----'"
+	else
+		# on failure: the log since /init started, plus earlier rpmsg/warning lines
+		echo "if [ \$rc -ne 0 ]; then echo '---- guest kernel log (since /init; --dmesg for all) ----'; dmesg | awk '/Run \/init as init process/ { p = 1 } p || /rpmsg|WARNING|BUG|rror/'; echo '---- end of guest kernel log ----'; fi"
+	fi
 	echo "echo \"$marker rc=\$rc uptime=\$(cut -d' ' -f1 /proc/uptime)@@\""
 	echo 'poweroff -f'
 	echo 'sleep 5'
@@ -217,7 +223,7 @@ log=$work/console.log
 say "kernel $kernel, accel $accel, smp $smp, mem $mem, timeout ${timeout_s}s"
 start=$(date +%s.%N)
 timeout -k 5 "$timeout_s" "$qemu" -nographic -no-reboot \
-	-smp "$smp" -m "$mem" "${accel_args[@]}" \
+	-smp "$smp" -m "$mem" "${accel_args[@]}" -nic none \
 	-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$cmdline" \
 	</dev/null 2>"$work/qemu.err" | sed -u 's/\r$//' | tee "$log"
 qrc=${PIPESTATUS[0]}

@@ -7,7 +7,8 @@
  *
  * Static program, plain libc + liburing (no librpmsg, no Check):
  *   cc -O2 -Wall -static -o smoke smoke.c -luring
- *   tests/kernel/run-vm.sh 6.1 ./smoke      (or tests/kernel/run-smoke.sh 6.1)
+ *   tests/kernel/run-vm.sh 6.1 ./smoke [--slow]   (or tests/kernel/run-smoke.sh 6.1)
+ * --slow adds the 15 s blocking-send timeout check.
  *
  * Output: one "CHECK MUST|INFO ok|FAIL name detail" line per check,
  * "FACT <name> <kernel> <value>" lines for the io_uring measurements, and a
@@ -22,6 +23,7 @@
 #include <liburing.h>
 #include <linux/rpmsg.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -425,13 +427,24 @@ static int case_a(void)
 		return 2;
 	sleep_ms(20);
 	int pending_wrk = count_iou_wrk();
+	int early = reap(&ring, c, 8, 0, t0);	/* nothing may complete yet */
+	int per_msg[8];
+
+	n = early;
 	for (i = 0; i < 8; i++) {
 		len[i] = msg_payload(pl[i], i);
 		if (write(e.fd, pl[i], len[i]) != len[i])
 			return 3;
-		sleep_ms(10);
+		/* the completion(s) this message caused */
+		per_msg[i] = reap(&ring, c + n, n < 8 ? 1 : 0, 500, t0);
+		n += per_msg[i];
+		if (per_msg[i] == 1 && n < 8)	/* and no extra one shortly after */
+			per_msg[i] += reap(&ring, c + n, 8 - n, 5, t0);
+		n = n > 8 ? 8 : n;
 	}
-	n = reap(&ring, c, 8, 3000, t0);
+	int one_each = !early;
+	for (i = 0; i < 8; i++)
+		one_each &= per_msg[i] == 1;
 	for (i = 0; i < n; i++) {
 		if (c[i].ud != (uint64_t)i)
 			order = 0;
@@ -439,6 +452,7 @@ static int case_a(void)
 		if (c[i].res != len[k] || memcmp(bufs[k], pl[k], len[k]))
 			whole = 0;
 	}
+	fact("a_one_completion_per_arriving_message", "%s", one_each ? "yes" : "no");
 	fmt_comps(s, sizeof(s), c, n, NULL);
 	fact("a_hardlink8_completions", "%d/8", n);
 	fact("a_in_message_order", "%s", n == 8 && order ? "yes" : "no");
@@ -502,20 +516,40 @@ static int case_b(void)
 }
 
 /*
- * (c) TX pool full (remote paused): WRITE(A) -> LINK_TIMEOUT(2ms) -> WRITE(B)
- * -> LINK_TIMEOUT(2ms), IOSQE_IO_LINK. resume_us < 0: resume only after the
- * CQEs are in; else resume that long after submit.
+ * (c) TX pool full (remote paused): WRITE(A) -> LINK_TIMEOUT -> WRITE(B)
+ * -> LINK_TIMEOUT, all IOSQE_IO_LINK. resume_us < 0: the remote is resumed
+ * only after the CQEs are in; else a helper thread resumes it resume_us after
+ * submit (busy-waiting, with the parameter file already open).
  */
-static int case_c(const char *tag, int txpoll, int resume_us)
+struct resumer {
+	int fd;
+	double at, done;
+};
+
+static void *resumer_fn(void *arg)
+{
+	struct resumer *r = arg;
+
+	while (now_ms() < r->at)
+		;
+	if (pwrite(r->fd, "0", 1, 0) != 1)
+		r->done = -1;
+	else
+		r->done = now_ms();
+	return NULL;
+}
+
+static int case_c(const char *tag, int txpoll, int resume_us, int timeout_us, int trials)
 {
 	static const char *const names[] = { "?", "A", "TO_A", "B", "TO_B" };
-	struct __kernel_timespec to = { 0, 2 * 1000000L };
+	struct __kernel_timespec to = { 0, timeout_us * 1000L };
 	struct io_uring ring;
 	struct io_uring_sqe *sqe;
 	struct comp c[4];
 	struct ept e;
-	char a[16], b[16], s[512], nm[96];
-	int n, filled, err, nA = 0, nB = 0, echoes;
+	char a[16], b[16], s[512], nm[96], all[2048] = "";
+	int n, t, filled, err, nA, nB, echoes, sent_ok = 0, unsent_ok = 0;
+	size_t o = 0;
 	long sent0;
 	double t0;
 
@@ -523,49 +557,67 @@ static int case_c(const char *tag, int txpoll, int resume_us)
 	memset(b, 'B', sizeof(b));
 	if (ept_open(&e, "uring-c", O_NONBLOCK) || io_uring_queue_init(32, &ring, 0))
 		return 1;
-	param("paused", "1");
-	sent0 = stat_get("sent");
-	filled = fill_pool(e.fd, &err);
-	param("tx_poll", txpoll ? "1" : "0");
+	for (t = 0; t < trials; t++) {
+		struct resumer r = { .fd = open(LB_PAR "/paused", O_WRONLY) };
+		pthread_t th;
 
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_write(sqe, e.fd, a, sizeof(a), 0);
-	sqe->flags = IOSQE_IO_LINK;
-	sqe->user_data = 1;
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_link_timeout(sqe, &to, 0);
-	sqe->flags = IOSQE_IO_LINK;
-	sqe->user_data = 2;
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_write(sqe, e.fd, b, sizeof(b), 0);
-	sqe->flags = IOSQE_IO_LINK;
-	sqe->user_data = 3;
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_link_timeout(sqe, &to, 0);
-	sqe->user_data = 4;
+		param("paused", "1");
+		sent0 = stat_get("sent");
+		filled = fill_pool(e.fd, &err);
+		param("tx_poll", txpoll ? "1" : "0");
 
-	t0 = now_ms();
-	io_uring_submit(&ring);
-	double t_resume = -1;
-	if (resume_us >= 0) {
-		sleep_ms(resume_us / 1000.0);
+		sqe = io_uring_get_sqe(&ring);
+		io_uring_prep_write(sqe, e.fd, a, sizeof(a), 0);
+		sqe->flags = IOSQE_IO_LINK;
+		sqe->user_data = 1;
+		sqe = io_uring_get_sqe(&ring);
+		io_uring_prep_link_timeout(sqe, &to, 0);
+		sqe->flags = IOSQE_IO_LINK;
+		sqe->user_data = 2;
+		sqe = io_uring_get_sqe(&ring);
+		io_uring_prep_write(sqe, e.fd, b, sizeof(b), 0);
+		sqe->flags = IOSQE_IO_LINK;
+		sqe->user_data = 3;
+		sqe = io_uring_get_sqe(&ring);
+		io_uring_prep_link_timeout(sqe, &to, 0);
+		sqe->user_data = 4;
+
+		t0 = now_ms();
+		if (resume_us >= 0) {
+			r.at = t0 + resume_us / 1000.0;
+			pthread_create(&th, NULL, resumer_fn, &r);
+		}
+		io_uring_submit(&ring);
+		n = reap(&ring, c, 4, 3000, t0);
+		if (resume_us >= 0)
+			pthread_join(th, NULL);
+		close(r.fd);
 		param("paused", "0");
-		t_resume = now_ms() - t0;
-	}
-	n = reap(&ring, c, 4, 3000, t0);
-	param("paused", "0");
-	echoes = drain(e.fd, 300, &nA, &nB);
+		nA = nB = 0;
+		echoes = drain(e.fd, 300, &nA, &nB);
+		wait_idle(3000);
 
-	fmt_comps(s, sizeof(s), c, n, names);
-	snprintf(nm, sizeof(nm), "c_%s_pool_filled", tag);
-	fact(nm, "%d then %s", filled, err ? strerrorname_np(err) : "no error");
-	snprintf(nm, sizeof(nm), "c_%s_cqes", tag);
-	if (t_resume >= 0)
-		fact(nm, "%s (resumed at %.1fms)", s, t_resume);
-	else
-		fact(nm, "%s", s);
-	snprintf(nm, sizeof(nm), "c_%s_echoes_after_resume", tag);
-	fact(nm, "%d (A:%d B:%d; loopback sent %ld)", echoes, nA, nB, stat_get("sent") - sent0);
+		int lenA = -1, lenB = -1, idxA = -1, idxB = -1;
+		for (int i = 0; i < n; i++) {
+			if (c[i].ud == 1) { lenA = c[i].res; idxA = i; }
+			if (c[i].ud == 3) { lenB = c[i].res; idxB = i; }
+		}
+		if (lenA == 16 && lenB == 16 && idxA < idxB && nA == 1 && nB == 1)
+			sent_ok++;
+		if (lenA == -ECANCELED && lenB == -ECANCELED && !nA && !nB && echoes == filled)
+			unsent_ok++;
+
+		fmt_comps(s, sizeof(s), c, n, names);
+		o += snprintf(all + o, sizeof(all) - o, "%s[%s", t ? " " : "", s);
+		if (resume_us >= 0)
+			o += snprintf(all + o, sizeof(all) - o, " resumed@%.2fms", r.done > 0 ? r.done - t0 : -1.0);
+		o += snprintf(all + o, sizeof(all) - o, " filled=%d/%s echoes=%d A:%d B:%d sent=%ld]",
+			      filled, err ? strerrorname_np(err) : "-", echoes, nA, nB, stat_get("sent") - sent0);
+	}
+	snprintf(nm, sizeof(nm), "c_%s", tag);
+	fact(nm, "A,B cancelled+not sent in %d/%d, A,B sent in order with len in %d/%d", unsent_ok, trials, sent_ok, trials);
+	snprintf(nm, sizeof(nm), "c_%s_trials", tag);
+	fact(nm, "%s", all);
 	io_uring_queue_exit(&ring);
 	ept_destroy(&e);
 	return 0;
@@ -586,6 +638,27 @@ static int case_d(void)
 
 	if (io_uring_queue_init(32, &ring, 0))
 		return 1;
+
+	/* 0: after cancelling the head, is the next read issued (armed)? */
+	if (ept_open(&e, "uring-d0", O_NONBLOCK))
+		return 1;
+	prep_read_chain(&ring, e.fd, bufs, 2, IOSQE_IO_HARDLINK, 0);
+	io_uring_submit(&ring);
+	reap(&ring, c, 2, 30, now_ms());
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_cancel64(sqe, 0, 0);
+	sqe->user_data = 100;
+	io_uring_submit(&ring);
+	n = reap(&ring, c, 16, 50, now_ms());
+	fmt_comps(s, sizeof(s), c, n, NULL);
+	t0 = now_ms();
+	if (write(e.fd, "next", 4) != 4)
+		return 3;
+	i = reap(&ring, c, 1, 1000, t0);
+	fact("d_next_read_after_cancel", "%s (after cancel: [%s])",
+	     i == 1 && c[0].ud == 1 && c[0].res == 4 && !memcmp(bufs[1], "next", 4) ?
+	     "pending, completed by the next message" : "not completed by the next message", s);
+	ept_destroy(&e);
 
 	/* 1: ASYNC_CANCEL by user_data of the pending head, round by round */
 	if (ept_open(&e, "uring-d1", O_NONBLOCK))
@@ -727,7 +800,11 @@ static void run_case(const char *name, int (*fn)(int, int, const char *), int x,
 
 static int fa(int x, int y, const char *t) { (void)x; (void)y; (void)t; return case_a(); }
 static int fb(int x, int y, const char *t) { (void)x; (void)y; (void)t; return case_b(); }
-static int fc(int x, int y, const char *t) { return case_c(t, x, y); }
+static int fc1(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 0, -1, 2000, 3); }
+static int fc2(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 1, 1000, 2000, 5); }
+static int fc3(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 0, 1000, 2000, 5); }
+static int fc4(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 1, 5000, 20000, 3); }
+static int fc5(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 0, 5000, 20000, 3); }
 static int fd_(int x, int y, const char *t) { (void)x; (void)y; (void)t; return case_d(); }
 static int fe(int x, int y, const char *t) { (void)y; (void)t; return case_e(x); }
 
@@ -773,13 +850,125 @@ static int channel_dev(const char *name, unsigned addr, char *dev, size_t n)
 	return -1;
 }
 
-int main(void)
+static void *resume_after(void *arg)
+{
+	sleep_ms(*(double *)arg);
+	param("paused", "0");
+	return NULL;
+}
+
+/* the knobs and actions that library tests will use */
+static void loopback_knobs(int slow)
+{
+	struct pollfd p;
+	struct ept e, f;
+	char buf[MTU];
+	long v0;
+	double t0, rtt = 0, ms;
+	int ok, n, err, ctrlfd;
+	pthread_t th;
+
+	if (ept_open(&e, "knobs", O_NONBLOCK)) {
+		check(1, "knobs_ept", 0, "cannot open an endpoint");
+		return;
+	}
+	p = (struct pollfd){ .fd = e.fd, .events = POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM | POLLPRI };
+	n = poll(&p, 1, 0);
+	check(1, "poll_idle_txpoll0", n == 0 && p.revents == 0, "revents 0x%x (virtio: no POLLOUT)", p.revents);
+	param("tx_poll", "1");
+	n = poll(&p, 1, 0);
+	check(1, "poll_idle_txpoll1", n == 1 && p.revents == (POLLOUT | POLLWRNORM), "revents 0x%x", p.revents);
+	param("paused", "1");
+	fill_pool(e.fd, &err);
+	n = poll(&p, 1, 0);
+	check(1, "poll_full_txpoll1", n == 0, "revents 0x%x", p.revents);
+	reset_knobs();
+	drain(e.fd, 100, NULL, NULL);
+
+	param("echo", "0");
+	v0 = stat_get("sunk");
+	ok = write(e.fd, "sink", 4) == 4 && !(wait_pollin(e.fd, 200) & POLLIN);
+	check(1, "echo0_sink", ok && stat_get("sunk") == v0 + 1, "no echo, sunk +%ld", stat_get("sunk") - v0);
+	param("echo", "1");
+
+	param("echo_delay_us", "50000");
+	ok = echo_ok(e.fd, "slow", 4, &rtt);
+	check(1, "echo_delay_50ms", ok && rtt >= 50, "rtt %.1fms", rtt);
+	param("echo_delay_us", "0");
+
+	/* blocking write with a full pool waits for the remote */
+	int fl = fcntl(e.fd, F_GETFL);
+	param("paused", "1");
+	fill_pool(e.fd, &err);
+	fcntl(e.fd, F_SETFL, fl & ~O_NONBLOCK);
+	ms = 300;
+	pthread_create(&th, NULL, resume_after, &ms);
+	t0 = now_ms();
+	n = write(e.fd, "wait", 4);
+	ms = now_ms() - t0;
+	pthread_join(th, NULL);
+	check(1, "blocking_write_waits", n == 4 && ms >= 290, "write %d after %.0fms (resume at 300ms)", n, ms);
+	fcntl(e.fd, F_SETFL, fl);
+	reset_knobs();
+	drain(e.fd, 100, NULL, NULL);
+
+	if (slow) {
+		param("paused", "1");
+		fill_pool(e.fd, &err);
+		fcntl(e.fd, F_SETFL, fl & ~O_NONBLOCK);
+		t0 = now_ms();
+		errno = 0;
+		n = write(e.fd, "late", 4);
+		err = errno;
+		ms = now_ms() - t0;
+		check(1, "blocking_write_15s_timeout", n < 0 && err == 512 && ms > 14900,
+		      "write %d errno %d after %.0fms", n, err, ms);
+		fcntl(e.fd, F_SETFL, fl);
+		reset_knobs();
+		drain(e.fd, 100, NULL, NULL);
+	}
+	ept_destroy(&e);
+
+	/* inject to a fixed local address */
+	ctrlfd = open(ctrl_dev, O_RDWR);
+	f.n = create_ept(ctrlfd, "inject", 3100, PEER);
+	snprintf(f.dev, sizeof(f.dev), "/dev/rpmsg%d", f.n);
+	f.fd = f.n >= 0 ? open(f.dev, O_RDWR | O_NONBLOCK) : -1;
+	err = lb_action("inject", "3100 injected payload\n");
+	n = f.fd >= 0 && (wait_pollin(f.fd, 500) & POLLIN) ? read(f.fd, buf, sizeof(buf)) : -1;
+	check(1, "inject", !err && n == 16 && !memcmp(buf, "injected payload", 16), "err %d, read %d", err, n);
+	err = lb_action("inject", "3999 nobody");
+	check(1, "inject_no_recipient", err == -ENXIO, "err %d", err);
+	ept_destroy(&f);
+
+	/* CREATE_DEV: a local service channel announces itself to the remote (53) */
+	struct rpmsg_endpoint_info info = { "rpmsg-raw", 3000, 3001 };
+	unsigned char set[64];
+	v0 = stat_get("ns_rx");
+	err = ioctl(ctrlfd, RPMSG_CREATE_DEV_IOCTL, &info);
+	children("/sys/bus/rpmsg/devices/rpmsg_loopback.rpmsg-raw.3000.3001/rpmsg", set, sizeof(set));
+	n = -1;
+	for (int i = 0; i < (int)sizeof(set); i++)
+		if (set[i])
+			n = i;
+	wait_idle(1000);
+	check(1, "create_dev_announced", !err && n >= 0 && stat_get("ns_rx") == v0 + 1,
+	      "err %d, rpmsg%d, ns_rx +%ld", err, n, stat_get("ns_rx") - v0);
+	err = ioctl(ctrlfd, RPMSG_RELEASE_DEV_IOCTL, &info);
+	wait_idle(1000);
+	check(1, "release_dev_announced", !err && stat_get("ns_rx") == v0 + 2, "err %d, ns_rx +%ld", err, stat_get("ns_rx") - v0);
+	close(ctrlfd);
+}
+
+int main(int argc, char **argv)
 {
 	struct utsname u;
 	struct stat sb;
 	char buf[MTU + 1], a1[64], a2[64], a3[64];
 	int ctrlfd, fd, n, err, ok;
 	double rtt = 0;
+
+	int slow = argc > 1 && !strcmp(argv[1], "--slow");
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	uname(&u);
@@ -815,7 +1004,8 @@ int main(void)
 	if (fd < 0)
 		goto out;
 
-	check(1, "echo_5B", echo_ok(fd, "hello", 5, &rtt), "rtt %.2fms", rtt);
+	ok = echo_ok(fd, "hello", 5, &rtt);
+	check(1, "echo_5B", ok, "rtt %.2fms", rtt);
 	memset(buf, 'x', sizeof(buf));
 	check(1, "echo_496B", echo_ok(fd, buf, MTU, NULL), "MTU payload echoed");
 	errno = 0;
@@ -846,13 +1036,18 @@ int main(void)
 	check(0, "node_removed_after_destroy", stat(dev, &sb) < 0 && errno == ENOENT, "%s", dev);
 	close(fd);
 
+	/* the loopback's knobs */
+	loopback_knobs(slow);
+
 	/* io_uring facts */
 	printf("smoke: io_uring cases\n");
 	run_case("uring_a", fa, 0, 0, NULL);
 	run_case("uring_b", fb, 0, 0, NULL);
-	run_case("uring_c_txpoll0", fc, 0, -1, "txpoll0");
-	run_case("uring_c_txpoll1_resume1ms", fc, 1, 1000, "txpoll1_resume1ms");
-	run_case("uring_c_txpoll0_resume1ms", fc, 0, 1000, "txpoll0_resume1ms");
+	run_case("uring_c", fc1, 0, 0, "txpoll0_to2ms_noresume");
+	run_case("uring_c", fc2, 0, 0, "txpoll1_to2ms_resume1ms");
+	run_case("uring_c", fc3, 0, 0, "txpoll0_to2ms_resume1ms");
+	run_case("uring_c", fc4, 0, 0, "txpoll1_to20ms_resume5ms");
+	run_case("uring_c", fc5, 0, 0, "txpoll0_to20ms_resume5ms");
 	run_case("uring_d", fd_, 0, 0, NULL);
 	run_case("uring_e_nonblock", fe, 1, 0, NULL);
 	run_case("uring_e_blocking", fe, 0, 0, NULL);
