@@ -36,7 +36,15 @@ struct sysfs_tree {
 	uint32_t next_addr;
 	struct tree_obj *objs;
 	size_t nobjs, cap;
+	struct sysfs_tree *next;	/* live_trees */
 };
+
+/*
+ * Trees not freed yet. A failed assertion ends a forked test with exit(),
+ * which skips the checked teardown: an atexit() handler removes what is
+ * left so that failures do not leave directories behind.
+ */
+static struct sysfs_tree *live_trees;
 
 static char *xstrdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -184,13 +192,35 @@ static const struct tree_obj *find_obj(const struct sysfs_tree *tree, const char
 	return NULL;
 }
 
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void remove_files(struct sysfs_tree *tree)
+{
+	if (tree->base && nftw(tree->base, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
+		fprintf(stderr, "sysfs-tree: cannot remove %s: %s\n", tree->base, strerror(errno));
+}
+
+static void remove_live_trees(void)
+{
+	struct sysfs_tree *tree;
+
+	for (tree = live_trees; tree; tree = tree->next)
+		remove_files(tree);
+	live_trees = NULL;
+}
+
 struct sysfs_tree *tree_new(enum tree_layout layout)
 {
+	static bool registered;
 	struct sysfs_tree *tree = calloc(1, sizeof(*tree));
 	const char *tmp = getenv("TMPDIR");
 	char *tmpl;
 
-	if (!tree) ck_abort_msg("oom");
+	if (!tree)
+		ck_abort_msg("sysfs-tree: out of memory");
 	tree->layout = layout;
 	tree->next_addr = 1024;
 	tmpl = xstrdup_printf("%s/librpmsg-sysfs-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -200,6 +230,10 @@ struct sysfs_tree *tree_new(enum tree_layout layout)
 	tree->base = realpath(tmpl, NULL);
 	ck_assert_ptr_nonnull(tree->base);
 	free(tmpl);
+	if (!registered && atexit(remove_live_trees) == 0)
+		registered = true;
+	tree->next = live_trees;
+	live_trees = tree;
 	tree->root = xstrdup_printf("%s/sys", tree->base);
 	tree->dev_root = xstrdup_printf("%s/dev", tree->base);
 	if (mkdir(tree->root, 0755) < 0 || mkdir(tree->dev_root, 0755) < 0)
@@ -216,19 +250,20 @@ struct sysfs_tree *tree_new(enum tree_layout layout)
 	return tree;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 void tree_free(struct sysfs_tree *tree)
 {
+	struct sysfs_tree **p;
 	size_t i;
 
 	if (!tree)
 		return;
-	if (tree->base && nftw(tree->base, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
-		fprintf(stderr, "sysfs-tree: cannot remove %s: %s\n", tree->base, strerror(errno));
+	for (p = &live_trees; *p; p = &(*p)->next) {
+		if (*p == tree) {
+			*p = tree->next;
+			break;
+		}
+	}
+	remove_files(tree);
 	for (i = 0; i < tree->nobjs; i++) {
 		free(tree->objs[i].devname);
 		free(tree->objs[i].rel);
