@@ -176,8 +176,7 @@ START_TEST(test_ctrl_close_null)
 }
 END_TEST
 
-/* create_ept reaches the ioctl and fails with its errno (ENOTTY from /dev/null), twice:
- * the creators' lock is released on failure. */
+/* create_ept fails with the ioctl's errno (ENOTTY), and again: the lock was released. */
 START_TEST(test_ctrl_create_ept_ioctl_errno)
 {
 	open_null_ctrl(TREE_LINUX_6_1);
@@ -224,8 +223,7 @@ START_TEST(test_ctrl_names)
 }
 END_TEST
 
-/* Before 5.18 there is no CREATE_DEV/RELEASE_DEV: EOPNOTSUPP without an ioctl
- * (which would have failed ENOTTY on /dev/null). */
+/* Before 5.18, channel requests are EOPNOTSUPP without an ioctl (that would be ENOTTY). */
 START_TEST(test_ctrl_channel_legacy_unsupported)
 {
 	open_null_ctrl(TREE_LINUX_5_10);
@@ -237,8 +235,7 @@ START_TEST(test_ctrl_channel_legacy_unsupported)
 }
 END_TEST
 
-/* create_channel refuses an existing channel with EEXIST before the ioctl; otherwise
- * the ioctl's errno comes back, for release_channel too. */
+/* An existing channel is EEXIST before any ioctl; otherwise the ioctl's errno comes back. */
 START_TEST(test_ctrl_channel_ioctl)
 {
 	open_null_ctrl(TREE_LINUX_6_1);
@@ -253,8 +250,7 @@ START_TEST(test_ctrl_channel_ioctl)
 }
 END_TEST
 
-/* The transport's own device names are refused by release_channel with EPERM,
- * even with exact addresses. */
+/* release_channel refuses the transport's own device names with EPERM, whatever the addresses. */
 START_TEST(test_ctrl_release_reserved)
 {
 	static const char *const reserved[] = { "rpmsg_ctrl", "rpmsg_ns", "rpmsg_chrdev" };
@@ -270,9 +266,7 @@ START_TEST(test_ctrl_release_reserved)
 }
 END_TEST
 
-/* open_channel: no channel of that name, or not at that address, or on another
- * transport is ENOENT; a channel no driver bound is ENODEV; a bound one whose node
- * is missing under the dev root is ENOENT from opening it. */
+/* open_channel: no such channel here is ENOENT, an unbound one ENODEV, a missing node ENOENT. */
 START_TEST(test_ctrl_open_channel_errors)
 {
 	open_null_ctrl(TREE_LINUX_6_1);
@@ -292,8 +286,7 @@ START_TEST(test_ctrl_open_channel_errors)
 }
 END_TEST
 
-/* open_channel opens the node of the channel's endpoint device under the dev root,
- * with the name and addresses sysfs reports; closing it leaves the channel. */
+/* open_channel opens the channel's eptdev node under the dev root, identified from sysfs. */
 START_TEST(test_ctrl_open_channel)
 {
 	char ptmx_dev[32];
@@ -376,8 +369,7 @@ START_TEST(test_ctrl_open_rproc_first)
 }
 END_TEST
 
-/* open_rproc: "" or a NULL context is EINVAL; an unknown remote, or one without a
- * control device, is ENODEV. */
+/* open_rproc: "" or no context is EINVAL; an unknown remote or one without ctrl is ENODEV. */
 START_TEST(test_ctrl_open_rproc_errors)
 {
 	two_ctrl_tree();
@@ -433,8 +425,7 @@ START_TEST(test_ctrl_sim_channels_unsupported)
 }
 END_TEST
 
-/* Closing the simulator's control device does nothing: it keeps creating endpoints
- * and the existing one keeps working. */
+/* Closing the simulator's control device does nothing: it and its endpoints keep working. */
 START_TEST(test_ctrl_sim_close_noop)
 {
 	struct recorder rec = { 0 }, rec2 = { 0 };
@@ -456,8 +447,7 @@ START_TEST(test_ctrl_sim_close_noop)
 }
 END_TEST
 
-/* A local address already in use is EINVAL, like the kernel's open(); it is free again
- * once its endpoint is closed. */
+/* A local address in use is EINVAL, like the kernel's open(), until its endpoint closes. */
 START_TEST(test_ctrl_sim_src_in_use)
 {
 	struct rpmsg_ept *a = rpmsg_ctrl_create_ept(fx.ctrl, "a", 2000, 30);
@@ -504,10 +494,12 @@ static TCase *ctrl_tcase(Suite *s, const char *name, bool sim)
 {
 	TCase *tc = tcase_create(name);
 
-	if (sim)
+	if (sim) {
 		tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
-	else
+	} else {
+		tcase_add_unchecked_fixture(tc, tree_scratch_setup, tree_scratch_teardown);
 		tcase_add_checked_fixture(tc, ctrl_setup, ctrl_teardown);
+	}
 	tcase_set_timeout(tc, 10);
 	suite_add_tcase(s, tc);
 	return tc;

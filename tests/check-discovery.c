@@ -155,8 +155,7 @@ START_TEST(test_discovery_list_ctrl)
 }
 END_TEST
 
-/* EPT lists every rpmsgN: ctrl-made ones name their control device, channel ones do not;
- * signed decimal attributes give ANY for -1 and 0x80000000 for -2147483648. */
+/* EPT lists every rpmsgN with signed decimal addresses, and names the ctrl of ctrl-made ones. */
 START_TEST(test_discovery_list_ept)
 {
 	const char *ctrl, *any, *high, *raw, *dev;
@@ -170,6 +169,7 @@ START_TEST(test_discovery_list_ept)
 	list = rpmsg_ctx_list(d.ctx, RPMSG_DEV_EPT);
 	ck_assert_ptr_nonnull(list);
 	ck_assert_uint_eq(rpmsg_devlist_count(list), 4);
+	/* sysfs shows src -1 for ANY, and dst -2147483648 for 0x80000000. */
 	check_info(find(list, any), RPMSG_DEV_EPT, any, "ept-any", RPMSG_ADDR_ANY, 1025, any, ctrl);
 	check_info(find(list, high), RPMSG_DEV_EPT, high, "ept-high", 1026, 0x80000000U, high,
 		   ctrl);
@@ -182,8 +182,7 @@ START_TEST(test_discovery_list_ept)
 }
 END_TEST
 
-/* CHANNEL lists bus devices with hex addresses (0xffffffff is ANY), their eptdev's node
- * or NULL, and leaves out the transport's own rpmsg_ctrl/rpmsg_chrdev and rpmsg_ns. */
+/* CHANNEL lists bus devices with hex addresses, but not the transport's own devices. */
 START_TEST(test_discovery_list_channel)
 {
 	struct rpmsg_devlist *list;
@@ -371,8 +370,7 @@ static void restore_env(const char *name, char *saved)
 	free(saved);
 }
 
-/* A new context takes its roots from RPMSG_SYSFS_ROOT and RPMSG_DEV_ROOT, lists through
- * them, and goes back to "/sys" and "/dev" when reset with NULL. */
+/* A new context lists under RPMSG_SYSFS_ROOT/RPMSG_DEV_ROOT; NULL roots reset to the defaults. */
 START_TEST(test_discovery_roots_from_env)
 {
 	const char *s = getenv("RPMSG_SYSFS_ROOT"), *v = getenv("RPMSG_DEV_ROOT");
@@ -426,6 +424,7 @@ static TCase *discovery_tcase(Suite *s, const char *name)
 {
 	TCase *tc = tcase_create(name);
 
+	tcase_add_unchecked_fixture(tc, tree_scratch_setup, tree_scratch_teardown);
 	tcase_add_checked_fixture(tc, discovery_setup, discovery_teardown);
 	tcase_set_timeout(tc, 10);
 	suite_add_tcase(s, tc);

@@ -36,15 +36,14 @@ struct sysfs_tree {
 	uint32_t next_addr;
 	struct tree_obj *objs;
 	size_t nobjs, cap;
-	struct sysfs_tree *next;	/* live_trees */
 };
 
 /*
- * Trees not freed yet. A failed assertion ends a forked test with exit(),
- * which skips the checked teardown: an atexit() handler removes what is
- * left so that failures do not leave directories behind.
+ * Directory that holds the trees of one TCase, made and removed in the
+ * parent process: a failed assertion ends a forked test with _exit(),
+ * which skips the checked teardown and would leave its tree behind.
  */
-static struct sysfs_tree *live_trees;
+static char *scratch;
 
 static char *xstrdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -197,43 +196,59 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
 	return remove(path);
 }
 
-static void remove_files(struct sysfs_tree *tree)
+static void remove_dir(const char *dir)
 {
-	if (tree->base && nftw(tree->base, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
-		fprintf(stderr, "sysfs-tree: cannot remove %s: %s\n", tree->base, strerror(errno));
+	if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
+		fprintf(stderr, "sysfs-tree: cannot remove %s: %s\n", dir, strerror(errno));
 }
 
-static void remove_live_trees(void)
+static const char *tmp_dir(void)
 {
-	struct sysfs_tree *tree;
+	const char *tmp = getenv("TMPDIR");
 
-	for (tree = live_trees; tree; tree = tree->next)
-		remove_files(tree);
-	live_trees = NULL;
+	return tmp && *tmp ? tmp : "/tmp";
+}
+
+void tree_scratch_setup(void)
+{
+	char *tmpl;
+
+	if (asprintf(&tmpl, "%s/librpmsg-check-XXXXXX", tmp_dir()) < 0)
+		return;
+	if (mkdtemp(tmpl)) {
+		scratch = tmpl;
+	} else {
+		/* Trees then go straight under $TMPDIR. */
+		fprintf(stderr, "sysfs-tree: mkdtemp %s: %s\n", tmpl, strerror(errno));
+		free(tmpl);
+	}
+}
+
+void tree_scratch_teardown(void)
+{
+	if (!scratch)
+		return;
+	remove_dir(scratch);
+	free(scratch);
+	scratch = NULL;
 }
 
 struct sysfs_tree *tree_new(enum tree_layout layout)
 {
-	static bool registered;
 	struct sysfs_tree *tree = calloc(1, sizeof(*tree));
-	const char *tmp = getenv("TMPDIR");
 	char *tmpl;
 
 	if (!tree)
 		ck_abort_msg("sysfs-tree: out of memory");
 	tree->layout = layout;
 	tree->next_addr = 1024;
-	tmpl = xstrdup_printf("%s/librpmsg-sysfs-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	tmpl = xstrdup_printf("%s/librpmsg-sysfs-XXXXXX", scratch ? scratch : tmp_dir());
 	if (!mkdtemp(tmpl))
 		ck_abort_msg("sysfs-tree: mkdtemp %s: %s", tmpl, strerror(errno));
 	/* Resolved, so that paths compare equal to what realpath() gives. */
 	tree->base = realpath(tmpl, NULL);
 	ck_assert_ptr_nonnull(tree->base);
 	free(tmpl);
-	if (!registered && atexit(remove_live_trees) == 0)
-		registered = true;
-	tree->next = live_trees;
-	live_trees = tree;
 	tree->root = xstrdup_printf("%s/sys", tree->base);
 	tree->dev_root = xstrdup_printf("%s/dev", tree->base);
 	if (mkdir(tree->root, 0755) < 0 || mkdir(tree->dev_root, 0755) < 0)
@@ -252,18 +267,12 @@ struct sysfs_tree *tree_new(enum tree_layout layout)
 
 void tree_free(struct sysfs_tree *tree)
 {
-	struct sysfs_tree **p;
 	size_t i;
 
 	if (!tree)
 		return;
-	for (p = &live_trees; *p; p = &(*p)->next) {
-		if (*p == tree) {
-			*p = tree->next;
-			break;
-		}
-	}
-	remove_files(tree);
+	if (tree->base)
+		remove_dir(tree->base);
 	for (i = 0; i < tree->nobjs; i++) {
 		free(tree->objs[i].devname);
 		free(tree->objs[i].rel);

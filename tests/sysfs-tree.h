@@ -4,13 +4,13 @@
 /*
  * Fabricated sysfs trees for the discovery and control-device suites.
  *
- * A tree lives in a fresh directory made with mkdtemp() under $TMPDIR (or
- * /tmp) and holds a sysfs root and an empty /dev root. It reproduces what
- * the kernel shows (rpmsg-uapi §3, kernel-harness-notes §4): real device
- * directories under devices/, relative symlinks for class/rpmsg/<dev>,
- * bus/rpmsg/devices/<busdev>, `driver`, `device` and `subsystem`, bus
- * device src/dst in hexadecimal and endpoint device src/dst in signed
- * decimal.
+ * A tree lives in a fresh directory made with mkdtemp() under $TMPDIR or
+ * /tmp (see tree_scratch_setup) and holds a sysfs root and an empty /dev
+ * root. It reproduces what the kernel shows (rpmsg-uapi §3,
+ * kernel-harness-notes §4): real device directories under devices/,
+ * relative symlinks for class/rpmsg/<dev>, bus/rpmsg/devices/<busdev>,
+ * `driver`, `device` and `subsystem`, bus device src/dst in hexadecimal and
+ * endpoint device src/dst in signed decimal.
  *
  *   devices/platform/<plat>/remoteproc/remoteprocK/      name, state, firmware
  *     [remoteprocK#vdev0buffer/ | rproc-virtio.<K+1>.auto/]
@@ -46,6 +46,15 @@ enum tree_layout {
 };
 
 struct sysfs_tree;
+
+/*
+ * Unchecked fixture (tcase_add_unchecked_fixture): a scratch directory,
+ * made and removed by the parent process, under which tree_new() makes its
+ * trees, so that a test that fails before tree_free() leaves nothing behind.
+ * Without it trees go directly under $TMPDIR or /tmp.
+ */
+void tree_scratch_setup(void);
+void tree_scratch_teardown(void);
 
 /* New tree with the rpmsg class and bus (and their drivers) but no device. */
 struct sysfs_tree *tree_new(enum tree_layout layout);
