@@ -20,6 +20,8 @@
 set -euo pipefail
 
 die() { echo "build-kernel.sh: error: $*" >&2; exit 1; }
+# move $1 over $2 unless they are equal (keeps make from redoing work)
+update() { if cmp -s "$1" "$2"; then rm -f "$1"; else mv "$1" "$2"; fi; }
 log() { echo "build-kernel.sh: $*" >&2; }
 
 [ $# -eq 1 ] || die "usage: $0 VERSION (6.1 or 6.12)"
@@ -104,9 +106,10 @@ awk -v n="$(grep -c '^endmenu' "$kc.orig")" '
 		print ""
 	}
 	{ print }' "$kc.orig" >"$kc.new"
-cmp -s "$kc.new" "$kc" && rm "$kc.new" || mv "$kc.new" "$kc"
+update "$kc.new" "$kc"
+# shellcheck disable=SC2016 # a make variable
 { cat "$km.orig"; echo 'obj-$(CONFIG_RPMSG_LOOPBACK)	+= rpmsg_loopback.o'; } >"$km.new"
-cmp -s "$km.new" "$km" && rm "$km.new" || mv "$km.new" "$km"
+update "$km.new" "$km"
 
 export KBUILD_BUILD_USER=librpmsg KBUILD_BUILD_HOST=harness
 mk() { make -C "$tree" ARCH=x86_64 "$@" >>"$buildlog" 2>&1 || {

@@ -45,13 +45,13 @@
 set -uo pipefail
 
 prog_name=run-vm.sh
-die() { echo "$prog_name: error: $*" >&2; exit "${2:-125}"; }
-usage() { sed -n '2,/^set -uo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2; }
+die() { echo "$prog_name: error: $1" >&2; exit "${2:-125}"; }
+usage() { sed -n '4,/^set -uo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2; }
 say() { echo "$prog_name: $*" >&2; }
 
 here=$(cd "$(dirname "$0")" && pwd)
 adds=() envs=() appends=()
-cwd=/data kernel= timeout_s=600 smp=2 mem=512M kmsg=2 dmesg=0 verbose=0 logfile=
+cwd=/data kernel='' timeout_s=600 smp=2 mem=512M kmsg=2 dmesg=0 verbose=0 logfile=''
 
 while [ $# -gt 0 ]; do
 	case $1 in

@@ -539,14 +539,14 @@ static void *resumer_fn(void *arg)
 	return NULL;
 }
 
-static int case_c(const char *tag, int txpoll, int resume_us, int timeout_us, int trials)
+static int case_c(const char *tag, int txpoll, int resume_us, int timeout_us, int trials, int other)
 {
 	static const char *const names[] = { "?", "A", "TO_A", "B", "TO_B" };
 	struct __kernel_timespec to = { 0, timeout_us * 1000L };
 	struct io_uring ring;
 	struct io_uring_sqe *sqe;
 	struct comp c[4];
-	struct ept e;
+	struct ept e, f;
 	char a[16], b[16], s[512], nm[96], all[2048] = "";
 	int n, t, filled, err, nA, nB, echoes, sent_ok = 0, unsent_ok = 0;
 	size_t o = 0;
@@ -557,13 +557,17 @@ static int case_c(const char *tag, int txpoll, int resume_us, int timeout_us, in
 	memset(b, 'B', sizeof(b));
 	if (ept_open(&e, "uring-c", O_NONBLOCK) || io_uring_queue_init(32, &ring, 0))
 		return 1;
+	/* other: the pool is filled through another endpoint */
+	f = e;
+	if (other && ept_open(&f, "uring-c-fill", O_NONBLOCK))
+		return 1;
 	for (t = 0; t < trials; t++) {
 		struct resumer r = { .fd = open(LB_PAR "/paused", O_WRONLY) };
 		pthread_t th;
 
 		param("paused", "1");
 		sent0 = stat_get("sent");
-		filled = fill_pool(e.fd, &err);
+		filled = fill_pool(f.fd, &err);
 		param("tx_poll", txpoll ? "1" : "0");
 
 		sqe = io_uring_get_sqe(&ring);
@@ -595,6 +599,8 @@ static int case_c(const char *tag, int txpoll, int resume_us, int timeout_us, in
 		param("paused", "0");
 		nA = nB = 0;
 		echoes = drain(e.fd, 300, &nA, &nB);
+		if (other)
+			echoes += drain(f.fd, 100, NULL, NULL);
 		wait_idle(3000);
 
 		int lenA = -1, lenB = -1, idxA = -1, idxB = -1;
@@ -619,6 +625,8 @@ static int case_c(const char *tag, int txpoll, int resume_us, int timeout_us, in
 	snprintf(nm, sizeof(nm), "c_%s_trials", tag);
 	fact(nm, "%s", all);
 	io_uring_queue_exit(&ring);
+	if (other)
+		ept_destroy(&f);
 	ept_destroy(&e);
 	return 0;
 }
@@ -800,11 +808,13 @@ static void run_case(const char *name, int (*fn)(int, int, const char *), int x,
 
 static int fa(int x, int y, const char *t) { (void)x; (void)y; (void)t; return case_a(); }
 static int fb(int x, int y, const char *t) { (void)x; (void)y; (void)t; return case_b(); }
-static int fc1(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 0, -1, 2000, 3); }
-static int fc2(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 1, 1000, 2000, 5); }
-static int fc3(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 0, 1000, 2000, 5); }
-static int fc4(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 1, 5000, 20000, 3); }
-static int fc5(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 0, 5000, 20000, 3); }
+static int fc1(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 0, -1, 2000, 3, 0); }
+static int fc2(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 1, 1000, 2000, 5, 0); }
+static int fc3(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 0, 1000, 2000, 5, 0); }
+static int fc4(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 1, 5000, 20000, 3, 0); }
+static int fc5(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 0, 5000, 20000, 3, 0); }
+static int fc6(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 0, 5000, 20000, 3, 1); }
+static int fc7(int x, int y, const char *t) { (void)x; (void)y; return case_c(t, 1, 5000, 20000, 3, 1); }
 static int fd_(int x, int y, const char *t) { (void)x; (void)y; (void)t; return case_d(); }
 static int fe(int x, int y, const char *t) { (void)y; (void)t; return case_e(x); }
 
@@ -1048,6 +1058,8 @@ int main(int argc, char **argv)
 	run_case("uring_c", fc3, 0, 0, "txpoll0_to2ms_resume1ms");
 	run_case("uring_c", fc4, 0, 0, "txpoll1_to20ms_resume5ms");
 	run_case("uring_c", fc5, 0, 0, "txpoll0_to20ms_resume5ms");
+	run_case("uring_c", fc6, 0, 0, "txpoll0_to20ms_resume5ms_pool_filled_by_other_ept");
+	run_case("uring_c", fc7, 0, 0, "txpoll1_to20ms_resume5ms_pool_filled_by_other_ept");
 	run_case("uring_d", fd_, 0, 0, NULL);
 	run_case("uring_e_nonblock", fe, 1, 0, NULL);
 	run_case("uring_e_blocking", fe, 0, 0, NULL);
