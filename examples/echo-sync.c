@@ -2,126 +2,117 @@
 // SPDX-FileCopyrightText: librpmsg authors
 
 /*
- * Synchronous echo client, and the project's demo: sends a few messages and
- * waits for each echo. Talks to a real control device with
- * --ctrl /dev/rpmsg_ctrlN (remote address --dst, default 30), and to the
- * library's simulated remote otherwise.
+ * Synchronous echo client: send a message, then run rpmsg_ctx_dispatch()
+ * until the echo has arrived, and check it. With no arguments it talks to
+ * the simulated remote; this is the project's demo.
+ *
+ *   echo-sync                          simulated remote
+ *   echo-sync --ctrl /dev/rpmsg_ctrl0  a real remote with an echo service at address 30
  */
 
 #include <errno.h>
-#include <rpmsg/rpmsg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-struct reply {
-	char data[RPMSG_MTU_DEFAULT + 1];
-	size_t len;
-	uint32_t src;
+#include "common.h"
+
+struct echo {
 	bool got;
+	int down_err;		/* set by the event callback */
+	size_t len;
+	unsigned char data[RPMSG_MTU_DEFAULT];
+	int64_t rx_ns;
 };
 
-static void on_rx(struct rpmsg_ept *ept, const void *data, size_t len, uint32_t src, void *ud)
+/* Runs inside rpmsg_ctx_dispatch(): the payload is only borrowed, so copy it. */
+static void on_rx(struct rpmsg_ept *ept, const void *data, size_t len, uint32_t src,
+		  void *user_data)
 {
-	struct reply *r = ud;
+	struct echo *e = user_data;
 
-	r->len = len < RPMSG_MTU_DEFAULT ? len : RPMSG_MTU_DEFAULT;
-	memcpy(r->data, data, r->len);
-	r->data[r->len] = '\0';
-	r->src = src;
-	r->got = true;
+	e->rx_ns = example_now_ns();
+	e->len = len;
+	memcpy(e->data, data, len < sizeof(e->data) ? len : sizeof(e->data));
+	e->got = true;
 }
 
-static double now_us(void)
+/* The remote stopped or crashed: no echo will come. */
+static void on_event(struct rpmsg_ept *ept, enum rpmsg_event event, int error, void *user_data)
 {
-	struct timespec ts;
+	struct echo *e = user_data;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+	e->down_err = error;
 }
 
-static int fail(const char *what)
+/* Dispatch until the echo arrives, for at most EXAMPLE_TIMEOUT_MS. */
+static int wait_echo(struct rpmsg_ctx *ctx, struct echo *e, int64_t start_ns)
 {
-	fprintf(stderr, "echo-sync: %s: %s\n", what, strerror(errno));
-	return EXIT_FAILURE;
+	int64_t deadline = start_ns + (int64_t)EXAMPLE_TIMEOUT_MS * 1000000;
+
+	while (!e->got && !e->down_err) {
+		int64_t left = deadline - example_now_ns();
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		if (rpmsg_ctx_dispatch(ctx, (int)((left + 999999) / 1000000)) < 0 &&
+		    errno != EINTR)
+			return -errno;
+	}
+	return e->got ? 0 : -e->down_err;
 }
 
 int main(int argc, char **argv)
 {
-	const char *ctrl_path = NULL;
-	unsigned long dst = 30, count = 5, i;
-	struct rpmsg_sim *sim = NULL;
-	struct rpmsg_ctrl *ctrl;
-	struct rpmsg_ept *ept;
-	struct rpmsg_ctx *ctx;
-	struct reply reply;
-	int opt;
+	struct example_opts opts = { .count = 5 };
+	struct example_remote r;
+	struct echo e = { 0 };
+	unsigned long i;
+	int ret;
 
-	for (opt = 1; opt < argc; opt++) {
-		if (!strcmp(argv[opt], "--ctrl") && opt + 1 < argc)
-			ctrl_path = argv[++opt];
-		else if (!strcmp(argv[opt], "--dst") && opt + 1 < argc)
-			dst = strtoul(argv[++opt], NULL, 0);
-		else if (!strcmp(argv[opt], "-n") && opt + 1 < argc)
-			count = strtoul(argv[++opt], NULL, 0);
-		else if (strcmp(argv[opt], "--sim")) {
-			fprintf(stderr, "usage: %s [--sim | --ctrl /dev/rpmsg_ctrlN] [--dst ADDR] [-n COUNT]\n",
-				argv[0]);
-			return EXIT_FAILURE;
-		}
-	}
+	example_parse(argc, argv, 0, "Send messages one at a time and wait for each echo.",
+		      &opts);
+	if (example_open(&r, &opts) < 0)
+		return 1;
+	rpmsg_ept_set_rx_cb(r.ept, on_rx, &e);
+	rpmsg_ept_set_event_cb(r.ept, on_event, &e);
 
-	ctx = rpmsg_ctx_new(0);
-	if (!ctx)
-		return fail("rpmsg_ctx_new");
-	if (ctrl_path) {
-		ctrl = rpmsg_ctrl_open(ctx, ctrl_path);
-		if (!ctrl)
-			return fail(ctrl_path);
-	} else {
-		sim = rpmsg_sim_new(ctx, 0);
-		if (!sim)
-			return fail("rpmsg_sim_new");
-		ctrl = rpmsg_sim_get_ctrl(sim);
-	}
-	printf("librpmsg %s, %s engine, %s\n", rpmsg_api_version(),
-	       rpmsg_engine_name(rpmsg_ctx_get_engine(ctx)),
-	       sim ? "simulated remote" : rpmsg_ctrl_get_path(ctrl));
-
-	ept = rpmsg_ctrl_create_ept(ctrl, "echo-sync", RPMSG_ADDR_ANY, (uint32_t)dst);
-	if (!ept)
-		return fail("create endpoint");
-	rpmsg_ept_set_rx_cb(ept, on_rx, &reply);
-
-	for (i = 1; i <= count; i++) {
+	for (i = 1; i <= opts.count; i++) {
 		char msg[32];
 		int len = snprintf(msg, sizeof(msg), "hello %lu", i);
-		double t0 = now_us();
-		int waited = 0;
+		int64_t t0;
 
-		memset(&reply, 0, sizeof(reply));
-		if (rpmsg_ept_send(ept, msg, (size_t)len) < 0)
-			return fail("send");
-		/* Bounded wait: 2 s for the echo. */
-		while (!reply.got && waited++ < 20)
-			if (rpmsg_ctx_dispatch(ctx, 100) < 0)
-				return fail("dispatch");
-		if (!reply.got) {
-			errno = ETIMEDOUT;
-			return fail("no echo");
+		e.got = false;
+		t0 = example_now_ns();
+		/* Returns once the kernel took the message (waits for a TX buffer if needed). */
+		if (rpmsg_ept_send(r.ept, msg, (size_t)len) < 0) {
+			ret = example_fail("rpmsg_ept_send", errno);
+			goto out;
 		}
-		if (reply.len != (size_t)len || memcmp(reply.data, msg, reply.len)) {
-			fprintf(stderr, "echo-sync: wrong echo '%s' for '%s'\n", reply.data, msg);
-			return EXIT_FAILURE;
+		ret = wait_echo(r.ctx, &e, t0);
+		if (ret == -ETIMEDOUT) {
+			fprintf(stderr, "%s: no echo of '%s' within %d ms: %s\n", example_prog,
+				msg, EXAMPLE_TIMEOUT_MS, strerror(ETIMEDOUT));
+			ret = 1;
+			goto out;
+		} else if (ret < 0) {
+			ret = example_fail(e.down_err ? "endpoint went down" : "rpmsg_ctx_dispatch",
+					   -ret);
+			goto out;
 		}
-		printf("sent '%s' to %lu, echoed from %u in %.0f us\n", msg, dst, reply.src,
-		       now_us() - t0);
+		if (e.len != (size_t)len || memcmp(e.data, msg, (size_t)len)) {
+			fprintf(stderr, "%s: sent '%s' but received %zu other bytes: '%.*s'\n",
+				example_prog, msg, e.len, (int)(e.len < 64 ? e.len : 64),
+				(const char *)e.data);
+			ret = 1;
+			goto out;
+		}
+		printf("%s: sent '%s' → echoed '%.*s' in %lld µs\n", r.label, msg, (int)e.len,
+		       (const char *)e.data, (long long)((e.rx_ns - t0 + 500) / 1000));
 	}
-	rpmsg_ept_close(ept);
-	rpmsg_ctrl_close(ctrl);
-	rpmsg_sim_free(sim);
-	rpmsg_ctx_free(ctx);
-	printf("%lu messages echoed\n", count);
-	return EXIT_SUCCESS;
+	printf("%s: %lu of %lu echoes received and verified\n", example_prog, opts.count,
+	       opts.count);
+	ret = 0;
+out:
+	example_close(&r);
+	return ret;
 }
