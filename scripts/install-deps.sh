@@ -4,7 +4,13 @@
 # Does nothing when everything is already there. Run as root (Debian 12).
 set -eu
 
-packages="build-essential autoconf automake libtool pkg-config liburing-dev check"
+# Core build and tests; SWIG bindings (Python, Lua 5.4) and their tests; the API
+# reference; the kernel VM suite (tests/kernel/README.md); the luv example and
+# the rpmsg tool's --plot.
+packages="build-essential autoconf automake libtool pkg-config liburing-dev check
+	swig python3 python3-dev python3-pytest lua5.4 liblua5.4-dev doxygen
+	linux-source-6.1 linux-source-6.12 qemu-system-x86 busybox-static
+	bc bison flex libelf-dev cpio xz-utils lua-luv gnuplot-nox"
 
 missing=""
 for p in $packages; do

@@ -17,8 +17,11 @@ run_check() {
 	"$top/scripts/build.sh" "$builddir" --enable-examples "$@" || return 1
 	make -C "$builddir" check >/dev/null 2>&1
 	rc=$?
-	for log in "$builddir"/tests/run-*.sh.log; do
-		echo "--- $(basename "$log" .sh.log)"
+	# Every test driver's log (Check, pytest, Lua), never the harness's own.
+	for log in $(find "$builddir" -name '*.log' ! -name test-suite.log \
+			! -name config.log ! -name distcheck.log | sort); do
+		[ -f "${log%.log}.trs" ] || continue
+		echo "--- ${log#"$builddir"/}"
 		grep -vE '^(PASS|FAIL|ERROR|SKIP|XFAIL|XPASS):' "$log" | grep -v '^$' | tail -n 40
 	done
 	return $rc
