@@ -5,8 +5,11 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$1
 shift
+# Several build directories may share one source tree: regenerate it under a lock.
 if [ ! -x "$top/configure" ] || [ "$top/configure.ac" -nt "$top/configure" ]; then
-	(cd "$top" && NOCONFIGURE=1 ./autogen.sh >/dev/null 2>&1)
+	(cd "$top" && flock configure.ac sh -c \
+		'[ -x configure ] && [ ! configure.ac -nt configure ] || NOCONFIGURE=1 ./autogen.sh' \
+		>/dev/null 2>&1)
 fi
 mkdir -p "$builddir"
 cd "$builddir"
