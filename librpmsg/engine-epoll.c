@@ -123,6 +123,11 @@ static void update_interest(struct epoll_engine *ee, struct rpmsg_ept *ept)
 	}
 }
 
+static bool epoll_rx_wants_arm(const struct rpmsg_ept *ept)
+{
+	return ept->ep_registered && !(ept->ep_events & EPOLLIN);
+}
+
 static void read_ready(struct rpmsg_ept *ept)
 {
 	if (rpmsgi_rx_prepare_buffers(ept) < 0)
@@ -276,4 +281,5 @@ const struct rpmsgi_engine rpmsgi_engine_epoll = {
 	.add = epoll_add,
 	.remove = epoll_remove,
 	.poll = epoll_poll,
+	.rx_wants_arm = epoll_rx_wants_arm,
 };

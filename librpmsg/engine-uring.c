@@ -128,6 +128,11 @@ static int uring_add(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
 	return 0;
 }
 
+static bool uring_rx_wants_arm(const struct rpmsg_ept *ept)
+{
+	return ept->rx_inflight == 0;
+}
+
 static void arm_rx_chain(struct io_uring *ring, struct rpmsg_ept *ept)
 {
 	unsigned int n = RPMSGI_RX_SLOTS - (ept->rx_tail - ept->rx_head);
@@ -359,4 +364,5 @@ const struct rpmsgi_engine rpmsgi_engine_uring = {
 	.add = uring_add,
 	.remove = uring_remove,
 	.poll = uring_poll,
+	.rx_wants_arm = uring_rx_wants_arm,
 };

@@ -109,8 +109,8 @@ void rpmsgi_ept_set_down(struct rpmsg_ept *ept, int err)
 
 bool rpmsgi_rx_can_arm(struct rpmsg_ept *ept)
 {
-	return !ept->closing && !rpmsgi_ept_down(ept) && ept->rx_inflight == 0 &&
-	       ept->rx_tail - ept->rx_head < RPMSGI_RX_SLOTS;
+	return !ept->closing && !rpmsgi_ept_down(ept) &&
+	       ept->rx_tail - ept->rx_head < RPMSGI_RX_SLOTS && ept->ctx->engine->rx_wants_arm(ept);
 }
 
 /* On a socket, 0 is both an empty message and end of file: the peer's

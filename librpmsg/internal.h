@@ -188,6 +188,9 @@ struct rpmsgi_engine {
 	 * something to happen, and record results in the endpoints (ready list).
 	 * Returns 0 or -errno. */
 	int (*poll)(struct rpmsg_ctx *ctx, int timeout_ms);
+	/* Receiving on ept needs a pass through poll's flush (io_uring: no read
+	 * in flight; epoll: EPOLLIN was dropped while the slots were full). */
+	bool (*rx_wants_arm)(const struct rpmsg_ept *ept);
 };
 
 extern const struct rpmsgi_engine rpmsgi_engine_uring;
