@@ -181,16 +181,6 @@ static int list_class(struct rpmsg_ctx *ctx, struct rpmsg_devlist *list, bool ct
 	return ret;
 }
 
-/* The transport's own bus devices are not channels. */
-static bool is_transport_device(const char *devname, const char *name)
-{
-	size_t len = strlen(devname);
-
-	if (!strcmp(name, "rpmsg_ctrl") || !strcmp(name, "rpmsg_ns"))
-		return true;
-	return !strcmp(name, "rpmsg_chrdev") && len > 4 && !strcmp(devname + len - 4, ".0.0");
-}
-
 static int list_channels(struct rpmsg_ctx *ctx, struct rpmsg_devlist *list)
 {
 	char *busdir = rpmsgi_path_join(ctx->sysfs_root, "bus/rpmsg/devices");
@@ -213,7 +203,7 @@ static int list_channels(struct rpmsg_ctx *ctx, struct rpmsg_devlist *list)
 			goto next;
 		}
 		if (rpmsgi_read_attr(dir, "name", value, sizeof(value)) ||
-		    is_transport_device(d, value))
+		    rpmsgi_is_transport_device(d, value))
 			goto next;
 		real = realpath(dir, NULL);
 		info = list_push(list);

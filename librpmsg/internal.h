@@ -239,6 +239,7 @@ char *rpmsgi_realpath_in(const char *dir, const char *rel);
 char *rpmsgi_ctrl_transport_dir(const char *ctrl_class_dir, bool *legacy);
 char *rpmsgi_channel_eptdev(const char *busdev);
 int rpmsgi_list_eptdev_children(const char *dir, unsigned long **out, size_t *count);
+bool rpmsgi_is_transport_device(const char *devname, const char *name);
 char *rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, const char *name,
 			  uint32_t src, uint32_t dst, char **eptdev_name);
 

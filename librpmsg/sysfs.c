@@ -210,6 +210,17 @@ char *rpmsgi_channel_eptdev(const char *busdev)
 }
 
 /* A channel on the transport: name matches exactly, src/dst match unless ANY. */
+/* The transport's own bus devices (control, name service; on 5.10-5.17 the
+ * control device is an "rpmsg_chrdev" at address 0.0) are not channels. */
+bool rpmsgi_is_transport_device(const char *devname, const char *name)
+{
+	size_t len = strlen(devname);
+
+	if (!strcmp(name, "rpmsg_ctrl") || !strcmp(name, "rpmsg_ns"))
+		return true;
+	return !strcmp(name, "rpmsg_chrdev") && len > 4 && !strcmp(devname + len - 4, ".0.0");
+}
+
 char *rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, const char *name,
 			  uint32_t src, uint32_t dst, char **eptdev_name)
 {
@@ -230,6 +241,7 @@ char *rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, cons
 		if (!dir)
 			break;
 		if (rpmsgi_read_attr(dir, "name", value, sizeof(value)) || strcmp(value, name) ||
+		    rpmsgi_is_transport_device(de->d_name, value) ||
 		    rpmsgi_read_attr(dir, "modalias", value, sizeof(value)) ||
 		    (dst != RPMSG_ADDR_ANY &&
 		     (rpmsgi_read_attr_u32(dir, "dst", &a) || a != dst)) ||

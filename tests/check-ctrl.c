@@ -266,7 +266,8 @@ START_TEST(test_ctrl_release_reserved)
 }
 END_TEST
 
-/* open_channel: no such channel here is ENOENT, an unbound one ENODEV, a missing node ENOENT. */
+/* open_channel: no such channel here is ENOENT (the transport's own devices are not
+ * channels), an unbound one ENODEV, a missing node ENOENT. */
 START_TEST(test_ctrl_open_channel_errors)
 {
 	open_null_ctrl(TREE_LINUX_6_1);
@@ -283,6 +284,9 @@ START_TEST(test_ctrl_open_channel_errors)
 	ck_assert_null_errno(rpmsg_ctrl_open_channel(c.ctrl, "unbound", 1050), ENODEV);
 	ck_assert_null_errno(rpmsg_ctrl_open_channel(c.ctrl, "unbound", RPMSG_ADDR_ANY), ENODEV);
 	ck_assert_null_errno(rpmsg_ctrl_open_channel(c.ctrl, "rpmsg-raw", 1040), ENOENT);
+	ck_assert_null_errno(rpmsg_ctrl_open_channel(c.ctrl, "rpmsg_ns", RPMSG_ADDR_ANY), ENOENT);
+	ck_assert_null_errno(rpmsg_ctrl_open_channel(c.ctrl, "rpmsg_ctrl", RPMSG_ADDR_ANY),
+			     ENOENT);
 }
 END_TEST
 
