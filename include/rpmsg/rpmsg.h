@@ -42,7 +42,7 @@ struct rpmsg_devinfo;
 struct rpmsg_sim;
 
 /**
- * @defgroup misc Library information and constants
+ * @defgroup rpmsg_misc_group Library information and constants
  * @{
  */
 
@@ -69,7 +69,7 @@ const char *rpmsg_api_version(void);
 /** @} */
 
 /**
- * @defgroup ctx Context
+ * @defgroup rpmsg_ctx_group Context
  * @{
  *
  * A context owns the I/O engine, delivers every callback of its endpoints
@@ -185,7 +185,7 @@ const char *rpmsg_ctx_get_dev_root(struct rpmsg_ctx *ctx);
 /** @} */
 
 /**
- * @defgroup discovery Discovery
+ * @defgroup rpmsg_discovery_group Discovery
  * @{
  *
  * Lists of control devices (/dev/rpmsg_ctrlN), endpoint devices
@@ -275,7 +275,7 @@ const char *rpmsg_devinfo_get_rproc_name(const struct rpmsg_devinfo *info);
 /** @} */
 
 /**
- * @defgroup ctrl Control device
+ * @defgroup rpmsg_ctrl_group Control device
  * @{
  *
  * A control device (/dev/rpmsg_ctrlN, or the control side of a simulated
@@ -391,7 +391,7 @@ struct rpmsg_ept *rpmsg_ctrl_open_channel(struct rpmsg_ctrl *ctrl, const char *n
 /** @} */
 
 /**
- * @defgroup ept Endpoints
+ * @defgroup rpmsg_ept_group Endpoints
  * @{
  *
  * An endpoint is one open /dev/rpmsgN: one message per send, one per
@@ -549,7 +549,7 @@ void *rpmsg_ept_get_event_cb_data(struct rpmsg_ept *ept);
 /** @} */
 
 /**
- * @defgroup send Sending
+ * @defgroup rpmsg_send_group Sending
  * @{
  *
  * Every send is one message, all or nothing. Sizes are checked against the
@@ -652,7 +652,7 @@ int rpmsg_ept_send_async(struct rpmsg_ept *ept, const void *data, size_t len,
 /** @} */
 
 /**
- * @defgroup sim Simulated remote
+ * @defgroup rpmsg_sim_group Simulated remote
  * @{
  *
  * A remote processor simulated in the process, for machines without RPMsg
@@ -687,7 +687,7 @@ int rpmsg_ept_send_async(struct rpmsg_ept *ept, const void *data, size_t len,
  * @param len Length.
  * @param user_data Pointer given with the handler.
  *
- * Reply with ::rpmsg_sim_send(sim, to, from, ...). It must not call other
+ * Reply with `rpmsg_sim_send(sim, to, from, ...)` (::rpmsg_sim_send). It must not call other
  * librpmsg functions.
  */
 typedef void (*rpmsg_sim_handler_fn)(struct rpmsg_sim *sim, uint32_t from, uint32_t to,
