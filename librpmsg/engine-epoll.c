@@ -177,7 +177,19 @@ static void arm_timer(struct epoll_engine *ee, int64_t at)
 	ee->timer_at = at;
 }
 
-/* Retry the sends whose backoff expired and re-arm the timer for the next one. */
+/* When a blocked send must be looked at again, 0 for never: the next retry
+ * on a device without POLLOUT; on one with POLLOUT (which wakes us when the
+ * ring has room) the moment the queue head times out. */
+static int64_t retry_due(const struct rpmsg_ept *ept)
+{
+	if (!ept->pollout_ok)
+		return ept->tx_retry_at;
+	if (!ept->tx_submit || !ept->tx_blocked_since || ept->send_timeout_ms < 0)
+		return 0;
+	return ept->tx_blocked_since + (int64_t)ept->send_timeout_ms * 1000000LL;
+}
+
+/* Retry (or time out) the blocked sends that are due and re-arm the timer for the next. */
 static void service_retries(struct rpmsg_ctx *ctx, struct epoll_engine *ee)
 {
 	int64_t now = rpmsgi_now_ns(), next = 0;
@@ -185,12 +197,14 @@ static void service_retries(struct rpmsg_ctx *ctx, struct epoll_engine *ee)
 
 	for (ept = ctx->epts; ept; ept = ept->next) {
 		for (sib = ept; sib; sib = (sib == ept ? ept->siblings : sib->sibling_next)) {
-			if (!sib->tx_retry_at || sib->pollout_ok)
+			int64_t due = retry_due(sib);
+
+			if (!due)
 				continue;
-			if (sib->tx_retry_at <= now)
+			if (due <= now)
 				rpmsgi_mark_dirty(sib);
-			else if (!next || sib->tx_retry_at < next)
-				next = sib->tx_retry_at;
+			else if (!next || due < next)
+				next = due;
 		}
 	}
 	arm_timer(ee, next);
@@ -215,7 +229,7 @@ static void flush_dirty(struct rpmsg_ctx *ctx, struct epoll_engine *ee)
 					      ept->pollout_ok)) {
 			write_queued(ept, now);
 		}
-		if (ept->tx_retry_at && !ept->pollout_ok)
+		if (retry_due(ept))
 			need_timer = true;
 		update_interest(ee, ept);
 	}

@@ -21,6 +21,12 @@
  * once with EAGAIN (ENOMEM before 5.18) is retried behind an
  * IORING_OP_TIMEOUT hard-linked in front of the chain.
  *
+ * A device that reports POLLOUT wakes its parked writes itself, so its
+ * writes carry no LINK_TIMEOUT (a timer per message costs about a third of
+ * the throughput). One timer per endpoint, the send-timeout watch, fires
+ * when no write has completed for the send timeout and cancels the parked
+ * one; the queue head then expires like any other.
+ *
  * Wakeups from other threads arrive through a POLL_ADD on the context's
  * eventfd, so waiting is a single io_uring_enter; the ring fd itself is the
  * context fd that event loops poll.
@@ -161,16 +167,61 @@ static void set_ts(struct rpmsgi_ts *ts, int64_t ns)
 	ts->tv_nsec = ns % 1000000000LL;
 }
 
+static int64_t send_timeout_ns(const struct rpmsg_ept *ept)
+{
+	int64_t ns = (int64_t)ept->send_timeout_ms * 1000000LL;
+
+	return ns < LINK_TIMEOUT_MIN_NS ? LINK_TIMEOUT_MIN_NS : ns;
+}
+
+static void arm_tx_watch(struct io_uring *ring, struct rpmsg_ept *ept, int64_t ns)
+{
+	struct io_uring_sqe *sqe = get_sqe(ring);
+
+	set_ts(&ept->tx_watch_ts, ns);
+	io_uring_prep_timeout(sqe, (struct __kernel_timespec *)&ept->tx_watch_ts, 0, 0);
+	io_uring_sqe_set_data(sqe, &ept->tx_watch);
+	ept->tx_watch_armed = true;
+}
+
+/* The watch fired: cancel the parked write if none completed for the send
+ * timeout (its chain comes back as -ECANCELED and the head expires), else
+ * wait for the rest of the timeout. */
+static void tx_watch_fired(struct io_uring *ring, struct rpmsg_ept *ept, int res)
+{
+	int64_t due = ept->tx_progress_ns + send_timeout_ns(ept);
+	int64_t now = rpmsgi_now_ns();
+	struct io_uring_sqe *sqe;
+	struct rpmsgi_tx_msg *m;
+
+	ept->tx_watch_armed = false;
+	if (res == -ECANCELED || ept->closing || !ept->tx_inflight || ept->send_timeout_ms < 0)
+		return;
+	if (now < due) {
+		arm_tx_watch(ring, ept, due - now);
+		return;
+	}
+	for (m = ept->tx_head; m && m->state != RPMSGI_TX_INFLIGHT; m = m->next)
+		;
+	if (!m)
+		return;
+	sqe = get_sqe(ring);
+	io_uring_prep_cancel(sqe, &m->op, 0);
+	io_uring_sqe_set_data64(sqe, UD_IGNORE);
+	ept->tx_blocked_since = ept->tx_progress_ns;
+}
+
 static void arm_tx_chain(struct io_uring *ring, struct rpmsg_ept *ept)
 {
 	struct rpmsgi_tx_msg *msg = ept->tx_submit;
 	int64_t lt = ept->tx_backoff_ns;
+	bool watch = ept->pollout_ok;
 	unsigned int n = 0, i;
 	struct rpmsgi_tx_msg *m;
 
 	for (m = msg; m && n < RPMSGI_TX_CHAIN_MAX; m = m->next)
 		n++;
-	reserve(ring, 2 * n + 1);
+	reserve(ring, 2 * n + 2);
 	if (lt < LINK_TIMEOUT_MIN_NS)
 		lt = LINK_TIMEOUT_MIN_NS;
 	set_ts(&ept->tx_lt_ts, lt);
@@ -192,11 +243,15 @@ static void arm_tx_chain(struct io_uring *ring, struct rpmsg_ept *ept)
 		else
 			io_uring_prep_write(sqe, ept->fd, m->buf, (unsigned int)m->len, 0);
 		io_uring_sqe_set_data(sqe, &m->op);
-		sqe->flags |= IOSQE_IO_LINK;
 		m->op.ept = ept;
 		m->state = RPMSGI_TX_INFLIGHT;
 		ept->tx_inflight++;
-
+		if (watch) {
+			if (i + 1 < n)
+				sqe->flags |= IOSQE_IO_LINK;
+			continue;
+		}
+		sqe->flags |= IOSQE_IO_LINK;
 		sqe = get_sqe(ring);
 		io_uring_prep_link_timeout(sqe, (struct __kernel_timespec *)&ept->tx_lt_ts, 0);
 		io_uring_sqe_set_data64(sqe, UD_IGNORE);
@@ -204,6 +259,11 @@ static void arm_tx_chain(struct io_uring *ring, struct rpmsg_ept *ept)
 			sqe->flags |= IOSQE_IO_LINK;
 	}
 	ept->tx_submit = m;
+	if (watch) {
+		ept->tx_progress_ns = rpmsgi_now_ns();
+		if (!ept->tx_watch_armed && ept->send_timeout_ms >= 0)
+			arm_tx_watch(ring, ept, send_timeout_ns(ept));
+	}
 }
 
 static void flush_dirty(struct rpmsg_ctx *ctx)
@@ -239,6 +299,8 @@ static void complete_tx(struct rpmsgi_tx_msg *msg, int res)
 
 	ept->tx_inflight--;
 	if (res >= 0) {
+		if (ept->tx_watch_armed)
+			ept->tx_progress_ns = rpmsgi_now_ns();
 		rpmsgi_tx_complete(msg, res);
 	} else if (res == -ECANCELED && !ept->closing) {
 		/* Link timeout fired (ring full) or an earlier write failed. */
@@ -275,7 +337,9 @@ static void reap(struct rpmsg_ctx *ctx)
 		} else {
 			struct rpmsgi_op *op = (struct rpmsgi_op *)(uintptr_t)ud;
 
-			if (op->kind == RPMSGI_OP_RX) {
+			if (op->kind == RPMSGI_OP_TX_WATCH) {
+				tx_watch_fired(&ue->ring, op->ept, cqe->res);
+			} else if (op->kind == RPMSGI_OP_RX) {
 				struct rpmsgi_rx_slot *slot =
 					rpmsgi_container_of(op, struct rpmsgi_rx_slot, op);
 
@@ -312,11 +376,11 @@ static int uring_poll(struct rpmsg_ctx *ctx, int timeout_ms)
 	if (ret < 0 && ret != -ETIME && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY)
 		return ret;
 	reap(ctx);
-	if (!((struct uring_engine *)ctx->engine_data)->wake_armed) {
-		/* Re-arm now: an event loop may sleep on our fd before the next dispatch. */
-		arm_wake(ctx);
+	/* Submit now what reaping queued (the wake poll, a watch's cancel): an
+	 * event loop may sleep on our fd before the next dispatch. */
+	arm_wake(ctx);
+	if (io_uring_sq_ready(ring))
 		io_uring_submit(ring);
-	}
 	return ret == -EINTR ? -EINTR : 0;
 }
 
@@ -325,7 +389,8 @@ static void uring_remove(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
 	struct io_uring *ring = ring_of(ctx);
 	unsigned int round;
 
-	for (round = 0; round < CLOSE_MAX_ROUNDS && (ept->rx_inflight || ept->tx_inflight);
+	for (round = 0; round < CLOSE_MAX_ROUNDS &&
+			(ept->rx_inflight || ept->tx_inflight || ept->tx_watch_armed);
 	     round++) {
 		struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 10000000 };
 		struct io_uring_cqe *cqe;
@@ -340,6 +405,12 @@ static void uring_remove(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
 				io_uring_prep_cancel(sqe, &ept->rx[i].op, 0);
 				io_uring_sqe_set_data64(sqe, UD_IGNORE);
 			}
+		}
+		if (ept->tx_watch_armed) {
+			struct io_uring_sqe *sqe = get_sqe(ring);
+
+			io_uring_prep_timeout_remove(sqe, (uintptr_t)&ept->tx_watch, 0);
+			io_uring_sqe_set_data64(sqe, UD_IGNORE);
 		}
 		for (m = ept->tx_head; m; m = m->next) {
 			if (m->state == RPMSGI_TX_INFLIGHT) {

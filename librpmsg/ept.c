@@ -36,6 +36,8 @@ struct rpmsg_ept *rpmsgi_ept_new(struct rpmsg_ctx *ctx, int fd, const char *path
 	ept->dst = RPMSG_ADDR_ANY;
 	ept->mtu = RPMSG_MTU_DEFAULT;
 	ept->send_timeout_ms = RPMSG_SEND_TIMEOUT_DEFAULT_MS;
+	ept->tx_watch.kind = RPMSGI_OP_TX_WATCH;
+	ept->tx_watch.ept = ept;
 	for (i = 0; i < RPMSGI_RX_SLOTS; i++) {
 		ept->rx[i].op.kind = RPMSGI_OP_RX;
 		ept->rx[i].op.ept = ept;

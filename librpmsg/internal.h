@@ -33,6 +33,7 @@
 enum rpmsgi_op_kind {
 	RPMSGI_OP_RX = 1,
 	RPMSGI_OP_TX,
+	RPMSGI_OP_TX_WATCH,	/* io_uring: send-timeout watch of a POLLOUT device */
 };
 
 /* What an in-flight engine operation belongs to (io_uring user_data points here). */
@@ -143,7 +144,11 @@ struct rpmsg_ept {
 	struct rpmsgi_ts {		/* layout of struct __kernel_timespec */
 		int64_t tv_sec;
 		long long tv_nsec;
-	} tx_lt_ts, tx_delay_ts;	/* read by the kernel when the chain is submitted */
+	} tx_lt_ts, tx_delay_ts, tx_watch_ts;	/* read by the kernel when submitted */
+	struct rpmsgi_op tx_watch;	/* io_uring, POLLOUT devices: one timer instead of
+					 * a LINK_TIMEOUT per write */
+	bool tx_watch_armed;
+	int64_t tx_progress_ns;		/* last write completion (or chain start) */
 
 	/* Down: set by whichever path sees it first (any thread), delivered once. */
 	atomic_int down_err;

@@ -846,3 +846,13 @@ RPMSG_API uint64_t rpmsg_sim_get_rx_count(struct rpmsg_sim *sim)
 {
 	return atomic_load(&sim->rx_count);
 }
+
+RPMSG_API unsigned int rpmsg_sim_get_held_count(struct rpmsg_sim *sim)
+{
+	unsigned int held;
+
+	pthread_mutex_lock(&sim->lock);
+	held = sim->held;
+	pthread_mutex_unlock(&sim->lock);
+	return held;
+}

@@ -79,6 +79,31 @@ START_TEST(test_sim_handler)
 END_TEST
 
 /* After a crash nothing can be created (EPIPE) until restart; then it works again. */
+/* A paused remote takes in exactly its credits and holds them; resuming processes them. */
+START_TEST(test_sim_held_count)
+{
+	struct recorder rec = { 0 };
+	uint64_t before = rpmsg_sim_get_rx_count(fx.sim);
+	int i;
+
+	rpmsg_ept_set_rx_cb(fx.ept, rec_rx, &rec);
+	ck_assert_uint_eq(rpmsg_sim_get_held_count(fx.sim), 0);
+	ck_assert_int_eq(rpmsg_sim_set_tx_credits(fx.sim, 3), 0);
+	rpmsg_sim_pause(fx.sim);
+	for (i = 0; i < 5; i++)
+		ck_assert_int_eq(rpmsg_ept_send(fx.ept, "h", 1), 0);
+	ck_assert(dispatch_until(fx.ctx, rpmsg_sim_get_held_count(fx.sim) == 3, 2000));
+	sleep_ms(20);
+	ck_assert_uint_eq(rpmsg_sim_get_held_count(fx.sim), 3);
+	ck_assert_uint_eq(rpmsg_sim_get_rx_count(fx.sim), before);
+	ck_assert_uint_eq(rec.rx_count, 0);
+	rpmsg_sim_resume(fx.sim);
+	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 5, 2000));
+	ck_assert_uint_eq(rpmsg_sim_get_held_count(fx.sim), 0);
+	ck_assert_uint_eq(rpmsg_sim_get_rx_count(fx.sim) - before, 5);
+}
+END_TEST
+
 START_TEST(test_sim_crash_restart)
 {
 	struct recorder rec = { 0 };
@@ -134,6 +159,7 @@ Suite *suite_sim(void)
 	tcase_add_test(tc, test_sim_args);
 	tcase_add_test(tc, test_sim_mtu);
 	tcase_add_test(tc, test_sim_handler);
+	tcase_add_test(tc, test_sim_held_count);
 	tcase_add_test(tc, test_sim_crash_restart);
 	tcase_add_test(tc, test_sim_free_live_endpoints);
 	tcase_add_test(tc, test_sim_src_in_use);

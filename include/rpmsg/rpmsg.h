@@ -784,6 +784,18 @@ void rpmsg_sim_restart(struct rpmsg_sim *sim);
  */
 uint64_t rpmsg_sim_get_rx_count(struct rpmsg_sim *sim);
 
+/**
+ * @brief Number of messages the remote has taken in but not yet processed.
+ *
+ * Non-zero only while it is paused: it then takes in up to its TX credits
+ * (::rpmsg_sim_set_tx_credits) and holds them until ::rpmsg_sim_resume. Once
+ * this equals the credits, what is still sent fills the socket the remote
+ * reads from (a few messages, the "slack"), then sends fail with EAGAIN, and
+ * they keep failing until the remote resumes. Tests use it to reach a full
+ * TX ring deterministically.
+ */
+unsigned int rpmsg_sim_get_held_count(struct rpmsg_sim *sim);
+
 /** @} */
 
 #ifdef __cplusplus
