@@ -19,6 +19,12 @@
  *   (f) ping-pong latency: raw write + read against rpmsg_ept_send() +
  *       rpmsg_ctx_dispatch() until the echo, p50 and p99
  *
+ * With --device CTRL the transport is a real rpmsg control device instead
+ * (the test VM's rpmsg_loopback remote, or a remote running an echo service
+ * at --dst): (a), (b) and raw (f) use endpoint devices made with the raw
+ * ioctls, (c), (d) and librpmsg (f) endpoints made by rpmsg_ctrl_create_ept;
+ * the far end is the remote, so there is no echo thread to time.
+ *
  * Every payload carries a sequence number; echoes are checked for length and
  * order. Each method warms up for WARMUP_MS, then is measured for -t seconds
  * (or -n messages); with -r the methods take turns and medians are shown.
@@ -52,6 +58,8 @@
 #define _GNU_SOURCE
 #endif
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -66,6 +74,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -74,6 +83,7 @@
 #include <unistd.h>
 
 #include <linux/perf_event.h>
+#include <linux/rpmsg.h>
 #include <rpmsg/rpmsg.h>
 #include <sys/syscall.h>
 
@@ -114,12 +124,15 @@ static struct {
 	const char *syscalls;	/* auto, perf, trap or off */
 	const char *only;
 	bool verbose;
+	const char *device;	/* --device: a control device instead of a socketpair */
+	uint32_t dst;		/* --dst: the remote's echo address on that device */
 } opt = {
 	.seconds = 2.0,
 	.window = 32,
 	.rounds = 1,
 	.size = 64,
 	.syscalls = "auto",
+	.dst = 0x400,
 };
 
 static int64_t now_ns(void)
@@ -564,11 +577,74 @@ out:
 	return NULL;
 }
 
+static int read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, (int)size, f))
+		buf[0] = '\0';
+	fclose(f);
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+/* --device: an endpoint device made with the raw ioctls (the baselines use
+ * no library); blocking. Its name is unique, so the device carrying it is ours. */
+static int raw_ept_open(struct run *r)
+{
+	static unsigned int serial;
+	struct rpmsg_endpoint_info info = { .src = RPMSG_ADDR_ANY, .dst = opt.dst };
+	char path[300], value[64];
+	struct dirent *e;
+	int ctrl, fd = -1;
+	DIR *d;
+
+	snprintf(info.name, sizeof(info.name), "bench-%d-%u", (int)getpid(), serial++);
+	ctrl = open(opt.device, O_RDWR | O_CLOEXEC);
+	if (ctrl < 0) {
+		run_fail(r, errno, "open %s", opt.device);
+		return -1;
+	}
+	if (ioctl(ctrl, RPMSG_CREATE_EPT_IOCTL, &info) < 0) {
+		run_fail(r, errno, "RPMSG_CREATE_EPT_IOCTL");
+		close(ctrl);
+		return -1;
+	}
+	close(ctrl);	/* the endpoint device stays until DESTROY */
+	d = opendir("/sys/class/rpmsg");
+	while (d && fd < 0 && (e = readdir(d))) {
+		if (strncmp(e->d_name, "rpmsg", 5) || !isdigit((unsigned char)e->d_name[5]))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/rpmsg/%s/name", e->d_name);
+		if (read_line(path, value, sizeof(value)) < 0 || strcmp(value, info.name))
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			run_fail(r, errno, "open %s", path);
+	}
+	if (d)
+		closedir(d);
+	if (fd < 0 && !r->err)
+		run_fail(r, ENODEV, "endpoint device %s not found", info.name);
+	return fd;
+}
+
 static int peer_start(struct peer *p, struct run *r)
 {
 	struct timeval idle = { .tv_sec = PEER_IDLE_S };
 	int sv[2];
 
+	if (opt.device) {
+		p->near = raw_ept_open(r);
+		r->has_peer_clock = false;	/* the far end is the remote */
+		return p->near < 0 ? -1 : 0;
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		run_fail(r, errno, "socketpair");
 		return -1;
@@ -589,10 +665,20 @@ static int peer_start(struct peer *p, struct run *r)
 	return 0;
 }
 
-/* The near end must be closed already: the echo thread then reads EOF. */
+/* Close the near end: the echo thread then reads EOF (--device: the
+ * endpoint device is destroyed). */
+static void peer_close(struct peer *p)
+{
+	if (opt.device)
+		ioctl(p->near, RPMSG_DESTROY_EPT_IOCTL);
+	close(p->near);
+}
+
+/* The near end must be closed already. */
 static void peer_join(struct peer *p)
 {
-	pthread_join(p->thread, NULL);
+	if (!opt.device)
+		pthread_join(p->thread, NULL);
 }
 
 static void put_seq(unsigned char *buf, uint64_t seq)
@@ -660,7 +746,7 @@ static void run_blocking(struct run *r)
 		if (phase_tick(r, msgs, t1))
 			break;
 	}
-	close(p.near);
+	peer_close(&p);
 	peer_join(&p);
 }
 
@@ -756,7 +842,7 @@ static void run_epoll(struct run *r)
 out:
 	if (epfd >= 0)
 		close(epfd);
-	close(p.near);
+	peer_close(&p);
 	peer_join(&p);
 }
 
@@ -827,6 +913,19 @@ static struct rpmsg_ept *open_ept(struct run *r, struct rpmsg_ctx *ctx, struct p
 {
 	struct rpmsg_ept *ept;
 
+	if (!sim && opt.device) {
+		struct rpmsg_ctrl *ctrl = rpmsg_ctrl_open(ctx, opt.device);
+
+		if (!ctrl) {
+			run_fail(r, errno, "rpmsg_ctrl_open %s", opt.device);
+			return NULL;
+		}
+		ept = rpmsg_ctrl_create_ept(ctrl, "bench-echo", RPMSG_ADDR_ANY, opt.dst);
+		if (!ept)
+			run_fail(r, errno, "rpmsg_ctrl_create_ept");
+		rpmsg_ctrl_close(ctrl);	/* the endpoint keeps it */
+		return ept;
+	}
 	if (!sim) {
 		if (peer_start(p, r) < 0)
 			return NULL;
@@ -1436,6 +1535,9 @@ static void usage(FILE *f)
 		"  --no-syscalls  the same as --syscalls off\n"
 		"  --peer KIND  far end: simple (blocking read + write per message, the\n"
 		"               default) or batch (recvmmsg + sendmmsg, a faster far end)\n"
+		"  --device CTRL  use this rpmsg control device (e.g. /dev/rpmsg_ctrl0)\n"
+		"               instead of a socketpair; the remote must echo at --dst\n"
+		"  --dst ADDR   the remote's echo address with --device (default 0x400)\n"
 		"  -v           also print CPU time and waits per message, both syscall\n"
 		"               counts, and how busy the caller and the echo thread were\n"
 		"  -h, --help   this text\n", RPMSG_MTU_DEFAULT, MAX_ROUNDS);
@@ -1462,6 +1564,8 @@ static void parse_args(int argc, char **argv)
 		{ "syscalls", required_argument, NULL, 'Y' },
 		{ "peer", required_argument, NULL, 'P' },
 		{ "no-syscalls", no_argument, NULL, 'X' },
+		{ "device", required_argument, NULL, 'D' },
+		{ "dst", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1511,6 +1615,20 @@ static void parse_args(int argc, char **argv)
 			}
 			opt.batch_peer = !strcmp(optarg, "batch");
 			break;
+		case 'D':
+			opt.device = optarg;
+			break;
+		case 'A': {
+			char *end;
+
+			errno = 0;
+			opt.dst = (uint32_t)strtoul(optarg, &end, 0);
+			if (errno || end == optarg || *end) {
+				fprintf(stderr, "bench-echo: invalid --dst '%s'\n", optarg);
+				exit(2);
+			}
+			break;
+		}
 		case 'v':
 			opt.verbose = true;
 			break;
@@ -1545,8 +1663,12 @@ int main(int argc, char **argv)
 		snprintf(uts.release, sizeof(uts.release), "?");
 	printf("bench-echo: librpmsg %s, Linux %s, %ld CPUs\n", rpmsg_api_version(), uts.release,
 	       cpus);
-	printf("transport: AF_UNIX SOCK_SEQPACKET socketpair, far end an echo thread (%s)\n",
-	       opt.batch_peer ? "recvmmsg + sendmmsg" : "blocking read + write");
+	if (opt.device)
+		printf("transport: rpmsg endpoint devices on %s, far end the remote's echo at "
+		       "0x%x\n", opt.device, opt.dst);
+	else
+		printf("transport: AF_UNIX SOCK_SEQPACKET socketpair, far end an echo thread "
+		       "(%s)\n", opt.batch_peer ? "recvmmsg + sendmmsg" : "blocking read + write");
 	if (opt.count)
 		printf("%zu-byte messages, %lu messages per method", opt.size, opt.count);
 	else

@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: librpmsg authors
+# The real-driver suite: librpmsg's Check tests (check-vm) in a QEMU guest on
+# each kernel and each engine, then the echo benchmark on the real driver.
+#
+#   tests/kernel/check-kernel.sh [OPTIONS] BUILDDIR
+#
+# BUILDDIR is a configured build directory (scripts/build.sh); the static
+# guest programs are built there first. Kernels are built by build-kernel.sh
+# when they are not cached (about 10 minutes each), else reused at once.
+#
+# OPTIONS
+#   --kernels "LIST"   kernel versions (default "6.1 6.12")
+#   --engines "LIST"   engines (default "uring epoll")
+#   --slow             also the 15 s default-timeout test
+#   --no-bench         skip the benchmark
+#   --bench-args "ARGS"  benchmark options (default "-t 1")
+#   --timeout SEC      limit per VM run (default 900)
+#
+# Output: each guest's console, then a summary with timings. Guest logs are
+# kept in BUILDDIR/tests/kernel/*.vmlog. Exit status 0 when every run passed;
+# 1 when a test failed, the guest timed out (124) or did not boot (125), or a
+# build failed: never a skip.
+set -uo pipefail
+
+prog_name=check-kernel.sh
+here=$(cd "$(dirname "$0")" && pwd)
+kernels="6.1 6.12" engines="uring epoll" slow=0 bench=1 bench_args="-t 1" timeout_s=900
+
+usage() { sed -n '4,/^set -uo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2; }
+say() { echo "$prog_name: $*" >&2; }
+now() { date +%s.%N; }
+since() { printf '%.0f' "$(echo "$(now) - $1" | bc)"; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) kernels=${2:?}; shift 2 ;;
+	--engines) engines=${2:?}; shift 2 ;;
+	--slow) slow=1; shift ;;
+	--no-bench) bench=0; shift ;;
+	--bench-args) bench_args=${2?}; shift 2 ;;
+	--timeout) timeout_s=${2:?}; shift 2 ;;
+	-h|--help) usage ;;
+	-*) say "unknown option $1"; usage ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 1 ] || usage
+builddir=$(cd "$1" && pwd) || exit 1
+[ -f "$builddir/Makefile" ] || { say "$builddir is not a configured build directory"; exit 1; }
+
+t_all=$(now)
+summary=()
+failed=0
+note() { summary+=("$(printf '%-28s %-8s %s' "$1" "$2" "$3")"); [ "$2" = PASS ] || failed=1; }
+
+# ---- 1. static guest programs ------------------------------------------------
+t=$(now)
+if ! ${MAKE:-make} -C "$builddir" -j2 tests/kernel/check-vm bench/bench-echo-static >&2; then
+	say "FAIL: cannot build the static guest programs (configure with the Check suite; needs liburing.a, libcheck.a)"
+	exit 1
+fi
+check_vm=$builddir/tests/kernel/check-vm
+bench_prog=$builddir/bench/bench-echo-static
+say "guest programs built in $(since "$t") s"
+
+# ---- 2. kernels ----------------------------------------------------------------
+declare -A bzimage=()
+for v in $kernels; do
+	t=$(now)
+	if img=$("$here/build-kernel.sh" "$v" | tail -n1) && [ -f "$img" ]; then
+		bzimage[$v]=$img
+		say "kernel $v ready in $(since "$t") s: $img"
+	else
+		note "kernel $v build" FAIL "$(since "$t") s"
+	fi
+done
+
+# ---- 3. the Check suite, per kernel and engine ----------------------------------
+# (The rpmsg tool's VM tests go here too: add its static binary with
+#  run-vm.sh --add and run it from a guest script, one run per kernel.)
+for v in $kernels; do
+	[ -n "${bzimage[$v]:-}" ] || continue
+	for e in $engines; do
+		log=$builddir/tests/kernel/check-vm-$v-$e.vmlog
+		args=(--kernel "${bzimage[$v]}" --timeout "$timeout_s"
+		      --env CK_FORK=yes --env CK_VERBOSITY=normal --env RPMSG_ENGINE="$e")
+		[ "$slow" = 0 ] || args+=(--env RPMSG_VM_SLOW=1)
+		say "running check-vm on $v, engine $e"
+		t=$(now)
+		"$here/run-vm.sh" "${args[@]}" "$v" "$check_vm" 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
+		checks=$(grep -a -o '[0-9]*%: Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' "$log" | tail -n1)
+		case $rc in
+		0) res=PASS ;; 124) res=TIMEOUT ;; 125) res=NOBOOT ;; *) res=FAIL ;;
+		esac
+		# a zero status without Check's summary is not a pass
+		[ "$res" != PASS ] || [ -n "$checks" ] || res=FAIL
+		note "check-vm $v $e" "$res" "${checks:-no Check summary} ($(since "$t") s)"
+	done
+done
+
+# ---- 4. the benchmark on the real driver ---------------------------------------
+if [ "$bench" = 1 ]; then
+	for v in $kernels; do
+		[ -n "${bzimage[$v]:-}" ] || continue
+		log=$builddir/tests/kernel/bench-echo-$v.vmlog
+		say "running bench-echo on $v"
+		t=$(now)
+		# shellcheck disable=SC2086 # word-split the options
+		"$here/run-vm.sh" --kernel "${bzimage[$v]}" --timeout "$timeout_s" "$v" "$bench_prog" \
+			--device /dev/rpmsg_ctrl0 $bench_args 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
+		case $rc in
+		0) res=PASS ;; 124) res=TIMEOUT ;; 125) res=NOBOOT ;; *) res=FAIL ;;
+		esac
+		note "bench-echo $v" "$res" "($(since "$t") s)"
+	done
+fi
+
+echo
+echo "==== real-driver suite ($(since "$t_all") s in all) ===="
+printf '%s\n' "${summary[@]}"
+[ "$failed" = 0 ] && echo "check-kernel: PASS" || echo "check-kernel: FAIL"
+exit "$failed"
