@@ -15,7 +15,7 @@
 #   --engines "LIST"   engines (default "uring epoll")
 #   --slow             also the 15 s default-timeout test
 #   --no-bench         skip the benchmark
-#   --bench-args "ARGS"  benchmark options (default "-t 1")
+#   --bench-args "ARGS"  benchmark options (default "-t 1 -r 3")
 #   --timeout SEC      limit per VM run (default 900)
 #
 # Output: each guest's console, then a summary with timings. Guest logs are
@@ -26,7 +26,7 @@ set -uo pipefail
 
 prog_name=check-kernel.sh
 here=$(cd "$(dirname "$0")" && pwd)
-kernels="6.1 6.12" engines="uring epoll" slow=0 bench=1 bench_args="-t 1" timeout_s=900
+kernels="6.1 6.12" engines="uring epoll" slow=0 bench=1 bench_args="-t 1 -r 3" timeout_s=900
 
 usage() { sed -n '4,/^set -uo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2; }
 say() { echo "$prog_name: $*" >&2; }
