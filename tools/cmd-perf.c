@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: librpmsg authors
+
+/* rpmsg ping (round-trip latency) and rpmsg bench (throughput). */
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+static void ping_help(FILE *f)
+{
+	fprintf(f, "Usage: rpmsg ping [options]\n"
+		"Send messages to an echo service one at a time and time each reply. Prints\n"
+		"min/avg/p50/p99/max and a histogram of the round-trip times.\n\n"
+		"  -c, --count N       messages (default 10)\n"
+		"  -s, --size BYTES    payload size, 0 to the MTU (default 32)\n"
+		"  -i, --interval MS   time between the start of two pings (default 100)\n"
+		"  -t, --timeout MS    how long to wait for each reply (default 2000)\n"
+		"  -q, --quiet         only the summary\n"
+		"  --plot FILE         also write the histogram as a PNG image with gnuplot\n"
+		"                      ($GNUPLOT, else gnuplot from PATH; exit status 4 if it\n"
+		"                      is missing or fails)\n"
+		"  -h, --help          this text\n\n%s"
+		"A reply that does not arrive in time counts as lost (exit status 3).\n",
+		tool_target_help);
+}
+
+struct ping_state {
+	const unsigned char *expect;
+	size_t len;
+	bool got;
+	int64_t rx_ns;
+	unsigned long unexpected;	/* late or foreign replies */
+};
+
+static void on_ping_rx(struct rpmsg_ept *ept, const void *data, size_t len, uint32_t src,
+		       void *user_data)
+{
+	struct ping_state *p = user_data;
+
+	if (!p->got && len == p->len && !memcmp(data, p->expect, len)) {
+		p->rx_ns = tool_now_ns();
+		p->got = true;
+	} else {
+		p->unexpected++;
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted values. */
+static double percentile(const double *v, size_t n, double p)
+{
+	size_t rank = (size_t)ceil(p / 100.0 * (double)n);
+
+	return v[rank ? rank - 1 : 0];
+}
+
+/* One line per power-of-two bucket of microseconds, from the fastest to the slowest. */
+static void print_histogram(const double *us, size_t n)
+{
+	unsigned long counts[64] = { 0 }, most = 0;
+	int lo = 63, hi = 0, b;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		b = us[i] < 1.0 ? 0 : (int)floor(log2(us[i])) + 1;
+		if (b > 63)
+			b = 63;
+		counts[b]++;
+		lo = b < lo ? b : lo;
+		hi = b > hi ? b : hi;
+	}
+	for (b = lo; b <= hi; b++)
+		most = counts[b] > most ? counts[b] : most;
+	printf("histogram (us):\n");
+	for (b = lo; b <= hi; b++) {
+		int bar = most ? (int)((counts[b] * 40 + most - 1) / most) : 0;
+		double from = b ? ldexp(1.0, b - 1) : 0.0, to = ldexp(1.0, b);
+
+		printf("  %8.0f - %-8.0f |%-40.*s| %lu\n", from, to, bar,
+		       "########################################", counts[b]);
+	}
+}
+
+int cmd_ping(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		TARGET_LONGOPTS,
+		{ "count", required_argument, NULL, 'c' },
+		{ "size", required_argument, NULL, 's' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "plot", required_argument, NULL, OPT_PLOT },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long count = 10, size = 32, i, j, lost = 0;
+	int interval_ms = 100, timeout_ms = 2000, c, ret = 0;
+	const char *plot = NULL;
+	char gnuplot[4096];
+	unsigned char *buf = NULL;
+	double *us = NULL, sum = 0;
+	struct ping_state p = { 0 };
+	bool quiet = false, bad = false, never = false;
+	struct target_opts o;
+	struct target t;
+	size_t n = 0;
+
+	target_opts_init(&o);
+	while ((c = getopt_long(argc, argv, "hc:s:i:t:q", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			ping_help(stdout);
+			goto out;
+		case 'c':
+			bad = !tool_parse_ulong(optarg, "count", 1, 10000000UL, &count);
+			break;
+		case 's':
+			bad = !tool_parse_ulong(optarg, "size", 0, RPMSG_MTU_MAX, &size);
+			break;
+		case 'i':
+			bad = !tool_parse_ms(optarg, "interval", &interval_ms);
+			break;
+		case 't':
+			bad = !tool_parse_ms(optarg, "timeout", &timeout_ms);
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case OPT_PLOT:
+			plot = optarg;
+			break;
+		default:
+			if (!target_opts_parse(&o, c, optarg, &bad)) {
+				ret = tool_usage_err("unknown option");
+				goto out;
+			}
+		}
+		if (bad) {
+			ret = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		ret = tool_usage_err("unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (!target_opts_check(&o, true)) {
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	/* Before any work: a missing gnuplot should not cost a whole run. */
+	if (plot && !plot_find_gnuplot(gnuplot, sizeof(gnuplot))) {
+		tool_err("--plot needs gnuplot: '%s' not found or not executable "
+			 "(install gnuplot-nox, or set GNUPLOT)", gnuplot);
+		ret = EXIT_PLOT;
+		goto out;
+	}
+	ret = target_open(&t, &o);
+	if (ret)
+		goto out;
+	if (size > rpmsg_ept_get_mtu(t.ept)) {
+		ret = tool_usage_err("size %lu is above the MTU, %zu", size,
+				     rpmsg_ept_get_mtu(t.ept));
+		goto close;
+	}
+	buf = malloc(size ? size : 1);
+	us = calloc(count, sizeof(*us));
+	if (!buf || !us) {
+		ret = tool_err("%s", strerror(ENOMEM));
+		goto close;
+	}
+	p.expect = buf;
+	p.len = size;
+	rpmsg_ept_set_rx_cb(t.ept, on_ping_rx, &p);
+	printf("PING %s: %lu bytes, dst %u, %s engine\n", t.where, size,
+	       (unsigned int)rpmsg_ept_get_dst(t.ept),
+	       rpmsg_engine_name(rpmsg_ctx_get_engine(t.ctx)));
+
+	for (i = 0; i < count && !tool_stop && !t.down_err; i++) {
+		int64_t t0;
+		int w;
+
+		/* The sequence number leads, so a late reply never matches. */
+		for (j = 0; j < size; j++)
+			buf[j] = j < 4 ? (unsigned char)(i >> (8 * j)) : (unsigned char)(i + j);
+		p.got = false;
+		t0 = tool_now_ns();
+		if (rpmsg_ept_send_timeout(t.ept, buf, size, timeout_ms) < 0) {
+			ret = tool_err("%s: cannot send: %s", t.where, strerror(errno));
+			goto close;
+		}
+		w = tool_wait(&t, &p.got, t0 + timeout_ms * 1000000LL);
+		if (w == -ETIMEDOUT) {
+			lost++;
+			if (!quiet)
+				printf("seq=%lu: no reply within %d ms\n", i + 1, timeout_ms);
+		} else if (w == 0) {
+			us[n] = (double)(p.rx_ns - t0) / 1000.0;
+			sum += us[n];
+			if (!quiet)
+				printf("%lu bytes: seq=%lu time=%.1f us\n", size, i + 1, us[n]);
+			n++;
+		} else if (w != -EINTR) {
+			ret = tool_err("%s: %s", t.where, strerror(-w));
+			goto close;
+		}
+		if (i + 1 < count && interval_ms)
+			tool_wait(&t, &never, t0 + interval_ms * 1000000LL);
+	}
+
+	printf("--- %s ping statistics ---\n", t.where);
+	printf("%lu sent, %zu received, %lu lost", i, n, lost);
+	if (p.unexpected)
+		printf(", %lu unexpected replies", p.unexpected);
+	printf("\n");
+	if (n) {
+		qsort(us, n, sizeof(*us), cmp_double);
+		printf("rtt min/avg/p50/p99/max = %.1f/%.1f/%.1f/%.1f/%.1f us\n", us[0],
+		       sum / (double)n, percentile(us, n, 50), percentile(us, n, 99), us[n - 1]);
+		print_histogram(us, n);
+	}
+	if (t.down_err)
+		ret = tool_err("%s: the endpoint went down: %s", t.where, strerror(t.down_err));
+	else if (plot && !n)
+		ret = tool_err("--plot %s: no reply to plot", plot);
+	else if (plot) {
+		char title[256];
+
+		snprintf(title, sizeof(title), "rpmsg ping %s, %lu bytes, %zu replies", t.where,
+			 size, n);
+		ret = plot_latency_png(gnuplot, plot, us, n, title);
+		if (!ret)
+			printf("histogram written to %s\n", plot);
+	}
+	if (!ret && (lost || i < count))
+		ret = lost ? EXIT_TIMEOUT : 0;
+close:
+	target_close(&t);
+out:
+	free(buf);
+	free(us);
+	free(o.sim_send);
+	return ret;
+}
+
+static void bench_help(FILE *f)
+{
+	fprintf(f, "Usage: rpmsg bench [options]\n"
+		"Measure throughput: keep up to --inflight asynchronous sends going to an echo\n"
+		"service (or, with --sink, a service that answers nothing) and count them.\n\n"
+		"  -n, --count N         messages (default 100000)\n"
+		"  -d, --duration MS     send for MS ms instead of a count\n"
+		"  -s, --size BYTES      payload size, 0 to the MTU (default 64)\n"
+		"  -k, --inflight N      messages in flight (default 32)\n"
+		"  --sink                the remote does not answer: count sends the kernel took\n"
+		"  -t, --timeout MS      give up when nothing progresses for MS ms (default 2000)\n"
+		"  -h, --help            this text\n\n%s"
+		"Missing echoes at the end are a timeout (exit status 3).\n",
+		tool_target_help);
+}
+
+struct bench_state {
+	struct target *t;
+	const unsigned char *buf;
+	size_t size;
+	unsigned long want;		/* 0: until stop_sending */
+	unsigned long inflight;
+	bool sink;
+	bool stop_sending;
+	unsigned long queued, completed, echoed, bad_echo;
+	int err;
+	int64_t progress_ns;
+	bool done;
+};
+
+static void bench_fill(struct bench_state *b);
+
+static void check_done(struct bench_state *b)
+{
+	unsigned long finished = b->sink ? b->completed : b->echoed;
+
+	if ((b->stop_sending || (b->want && b->queued >= b->want)) && finished >= b->queued)
+		b->done = true;
+}
+
+static void on_bench_done(struct rpmsg_ept *ept, int status, void *user_data)
+{
+	struct bench_state *b = user_data;
+
+	b->completed++;
+	if (status < 0 && !b->err)
+		b->err = -status;
+	if (b->sink) {
+		b->progress_ns = tool_now_ns();
+		bench_fill(b);
+	}
+	check_done(b);
+}
+
+static void on_bench_rx(struct rpmsg_ept *ept, const void *data, size_t len, uint32_t src,
+			void *user_data)
+{
+	struct bench_state *b = user_data;
+
+	b->echoed++;
+	b->bad_echo += len != b->size;
+	b->progress_ns = tool_now_ns();
+	bench_fill(b);
+	check_done(b);
+}
+
+/* Top the window up to --inflight messages. */
+static void bench_fill(struct bench_state *b)
+{
+	unsigned long finished;
+
+	for (;;) {
+		finished = b->sink ? b->completed : b->echoed;
+		if (b->err || b->stop_sending || (b->want && b->queued >= b->want) ||
+		    b->queued - finished >= b->inflight)
+			return;
+		if (rpmsg_ept_send_async(b->t->ept, b->buf, b->size, on_bench_done, b) < 0) {
+			b->err = errno;
+			return;
+		}
+		b->queued++;
+	}
+}
+
+static void sim_swallow(struct rpmsg_sim *sim, uint32_t from, uint32_t to, const void *data,
+			size_t len, void *user_data)
+{
+}
+
+int cmd_bench(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		TARGET_LONGOPTS,
+		{ "count", required_argument, NULL, 'n' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "size", required_argument, NULL, 's' },
+		{ "inflight", required_argument, NULL, 'k' },
+		{ "sink", no_argument, NULL, OPT_SINK },
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long count = 100000, size = 64, inflight = 32;
+	int duration_ms = -1, timeout_ms = 2000, c, ret = 0;
+	struct bench_state b = { 0 };
+	unsigned char *buf = NULL;
+	bool bad = false, sink = false;
+	int64_t t0, end_send = 0, elapsed;
+	struct target_opts o;
+	struct target t;
+	unsigned long finished;
+	double secs;
+
+	target_opts_init(&o);
+	while ((c = getopt_long(argc, argv, "hn:d:s:k:t:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			bench_help(stdout);
+			goto out;
+		case 'n':
+			bad = !tool_parse_ulong(optarg, "count", 1, 1000000000UL, &count);
+			break;
+		case 'd':
+			bad = !tool_parse_ms(optarg, "duration", &duration_ms);
+			break;
+		case 's':
+			bad = !tool_parse_ulong(optarg, "size", 0, RPMSG_MTU_MAX, &size);
+			break;
+		case 'k':
+			bad = !tool_parse_ulong(optarg, "in-flight count", 1, 4096, &inflight);
+			break;
+		case OPT_SINK:
+			sink = true;
+			break;
+		case 't':
+			bad = !tool_parse_ms(optarg, "timeout", &timeout_ms);
+			break;
+		default:
+			if (!target_opts_parse(&o, c, optarg, &bad)) {
+				ret = tool_usage_err("unknown option");
+				goto out;
+			}
+		}
+		if (bad) {
+			ret = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		ret = tool_usage_err("unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (!target_opts_check(&o, true)) {
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	ret = target_open(&t, &o);
+	if (ret)
+		goto out;
+	if (size > rpmsg_ept_get_mtu(t.ept)) {
+		ret = tool_usage_err("size %lu is above the MTU, %zu", size,
+				     rpmsg_ept_get_mtu(t.ept));
+		goto close;
+	}
+	buf = calloc(1, size ? size : 1);
+	if (!buf) {
+		ret = tool_err("%s", strerror(ENOMEM));
+		goto close;
+	}
+	if (sink && t.sim)
+		rpmsg_sim_set_handler(t.sim, sim_swallow, NULL);
+	b.t = &t;
+	b.buf = buf;
+	b.size = size;
+	b.want = duration_ms >= 0 ? 0 : count;
+	b.inflight = inflight;
+	b.sink = sink;
+	if (!sink)
+		rpmsg_ept_set_rx_cb(t.ept, on_bench_rx, &b);
+	printf("BENCH %s: %lu-byte messages, %lu in flight, %s, %s engine\n", t.where, size,
+	       inflight, sink ? "sink" : "echo", rpmsg_engine_name(rpmsg_ctx_get_engine(t.ctx)));
+	fflush(stdout);
+
+	t0 = b.progress_ns = tool_now_ns();
+	if (duration_ms >= 0)
+		end_send = t0 + duration_ms * 1000000LL;
+	bench_fill(&b);
+	while (!b.done && !b.err && !t.down_err && !tool_stop) {
+		int64_t now = tool_now_ns(), deadline = b.progress_ns + timeout_ms * 1000000LL;
+		int wait_ms;
+
+		if (end_send && !b.stop_sending && now >= end_send) {
+			b.stop_sending = true;
+			check_done(&b);
+			continue;
+		}
+		if (now >= deadline)
+			break;
+		if (end_send && !b.stop_sending && end_send < deadline)
+			deadline = end_send;
+		wait_ms = (int)((deadline - now + 999999) / 1000000);
+		if (rpmsg_ctx_dispatch(t.ctx, wait_ms) < 0 && errno != EINTR) {
+			b.err = errno;
+			break;
+		}
+	}
+	elapsed = tool_now_ns() - t0;
+	secs = (double)elapsed / 1e9;
+	finished = sink ? b.completed : b.echoed;
+	printf("%lu sent, %lu %s in %.3f s\n", b.queued, finished, sink ? "taken" : "echoed",
+	       secs);
+	if (secs > 0)
+		printf("%.0f messages/s, %.2f MB/s%s\n", (double)finished / secs,
+		       (double)finished * (double)size / secs / 1e6, sink ? "" : " each way");
+	if (t.down_err)
+		ret = tool_err("%s: the endpoint went down: %s", t.where, strerror(t.down_err));
+	else if (b.err)
+		ret = tool_err("%s: cannot send: %s", t.where, strerror(b.err));
+	else if (b.bad_echo)
+		ret = tool_err("%s: %lu echoes of the wrong size", t.where, b.bad_echo);
+	else if (!b.done && !tool_stop) {
+		tool_err("%s: %lu of %lu messages %s, nothing for %d ms: %s", t.where, finished,
+			 b.queued, sink ? "taken" : "echoed", timeout_ms, strerror(ETIMEDOUT));
+		ret = EXIT_TIMEOUT;
+	}
+close:
+	/* Completions of what is still queued run inside close: send no more. */
+	b.stop_sending = true;
+	target_close(&t);
+out:
+	free(buf);
+	free(o.sim_send);
+	return ret;
+}
