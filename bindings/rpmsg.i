@@ -89,6 +89,9 @@ RPMSG_ERRNO_IF_NEGATIVE(rpmsg_sim_withdraw)
 %ignore rpmsg_ept_send_async;
 %ignore rpmsg_sim_set_handler;
 
+/* The header's 0xFFFFFFFF reads as an int to SWIG (-1): make it unsigned. */
+#define RPMSG_ADDR_ANY 0xFFFFFFFFU
+
 /* Everything else, constants and enums included, straight from the public header. */
 %include <rpmsg/rpmsg.h>
 

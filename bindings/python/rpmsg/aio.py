@@ -1,0 +1,244 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: librpmsg authors
+"""asyncio support: await messages and send completions.
+
+    ept = rpmsg.aio.Endpoint(sim.ctrl.create_endpoint("rpmsg-raw", dst=30))
+    await ept.send(b"ping")
+    async for msg in ept:
+        ...
+
+The context's descriptor is watched with loop.add_reader(); when it is
+readable the loop calls Context.dispatch(0), which runs the callbacks that
+resolve the futures below. No threads, no polling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+from typing import Any, Deque, Optional
+
+from . import _objects
+
+__all__ = ["Endpoint", "open_endpoint"]
+
+
+class _Driver:
+    """One reader per (context, loop): dispatches when the descriptor is readable."""
+
+    def __init__(self, ctx: _objects.Context, loop: asyncio.AbstractEventLoop) -> None:
+        self.ctx = ctx
+        self.loop = loop
+        self.fd = ctx.fd
+        self.users: set["Endpoint"] = set()
+        self.error: Optional[BaseException] = None
+        loop.add_reader(self.fd, self._ready)
+
+    def _ready(self) -> None:
+        try:
+            self.ctx.dispatch(0)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # a callback raised: hand it to a waiter
+            self._fail(exc)
+        # Further exceptions the dispatch collected (several callbacks raised).
+        while self.ctx._errors:
+            self._fail(self.ctx._errors.pop(0))
+
+    def _fail(self, exc: BaseException) -> None:
+        for user in self.users:
+            if user._fail_waiter(exc):
+                return
+        if self.error is None:
+            self.error = exc
+
+    def check(self) -> None:
+        """Raise an exception collected while nobody was waiting."""
+        if self.error is not None:
+            exc, self.error = self.error, None
+            raise exc
+
+    def release(self, user: "Endpoint") -> None:
+        self.users.discard(user)
+        if not self.users:
+            _drivers.pop((id(self.ctx), id(self.loop)), None)
+            if not self.loop.is_closed():
+                self.loop.remove_reader(self.fd)
+
+
+_drivers: dict[tuple[int, int], _Driver] = {}
+
+
+def _driver(ctx: _objects.Context, loop: asyncio.AbstractEventLoop) -> _Driver:
+    key = (id(ctx), id(loop))
+    drv = _drivers.get(key)
+    if drv is None or drv.ctx is not ctx or drv.loop is not loop:
+        drv = _drivers[key] = _Driver(ctx, loop)
+    return drv
+
+
+def _complete(fut: asyncio.Future, error: Optional[OSError]) -> None:
+    if fut.done():  # the awaiting task was cancelled or timed out
+        return
+    if error is None:
+        fut.set_result(None)
+    else:
+        fut.set_exception(error)
+
+
+class Endpoint:
+    """An rpmsg.Endpoint driven by the running asyncio loop.
+
+    Takes over the endpoint's on_message and on_down callbacks. Received
+    messages wait in a queue of at most ``max_queue`` messages; beyond that
+    delivery pauses (the library and the kernel keep the rest) until recv()
+    catches up. Closing this object closes the endpoint.
+    """
+
+    def __init__(self, ept: _objects.Endpoint, *, max_queue: int = 1024,
+                 loop: Optional[asyncio.AbstractEventLoop] = None) -> None:
+        if not isinstance(ept, _objects.Endpoint):
+            raise TypeError(f"expected an rpmsg.Endpoint, not {type(ept).__name__}")
+        if max_queue < 1:
+            raise ValueError("max_queue must be at least 1")
+        self._loop = loop or asyncio.get_running_loop()
+        self._ept = ept
+        self._queue: Deque[bytes] = collections.deque()
+        self._waiters: Deque[asyncio.Future] = collections.deque()
+        self._max_queue = max_queue
+        self._paused = False
+        self._down: Optional[OSError] = None
+        self._driver = _driver(ept.context, self._loop)
+        self._driver.users.add(self)
+        ept.on_message = self._on_message
+        ept.on_down = self._on_down
+
+    # -- callbacks from Context.dispatch() --
+
+    def _on_message(self, data: bytes, src: int) -> None:
+        while self._waiters:
+            w = self._waiters.popleft()
+            if not w.done():
+                w.set_result(data)
+                return
+        self._queue.append(data)
+        if len(self._queue) >= self._max_queue and not self._paused:
+            self._paused = True
+            self._ept.on_message = None  # messages wait in the library and the kernel
+
+    def _on_down(self, error: OSError) -> None:
+        self._down = error
+        while self._waiters:
+            w = self._waiters.popleft()
+            if not w.done():
+                w.set_exception(error)
+
+    def _fail_waiter(self, exc: BaseException) -> bool:
+        while self._waiters:
+            w = self._waiters.popleft()
+            if not w.done():
+                w.set_exception(exc)
+                return True
+        return False
+
+    # -- public API --
+
+    @property
+    def endpoint(self) -> _objects.Endpoint:
+        """The underlying rpmsg.Endpoint."""
+        return self._ept
+
+    def _check(self) -> None:
+        if self._ept.closed:
+            raise ValueError("operation on a closed Endpoint")
+        self._driver.check()
+
+    async def recv(self) -> bytes:
+        """Wait for the next message. Raises the endpoint's down error
+        (BrokenPipeError, ...) once it went down and the queue is empty."""
+        self._check()
+        if self._queue:
+            data = self._queue.popleft()
+            if self._paused and len(self._queue) <= self._max_queue // 2:
+                self._paused = False
+                self._ept.on_message = self._on_message
+            return data
+        if self._down is not None:
+            raise self._down
+        w = self._loop.create_future()
+        self._waiters.append(w)
+        return await w
+
+    def __aiter__(self) -> "Endpoint":
+        return self
+
+    async def __anext__(self) -> bytes:
+        """Next message; the iteration ends when the endpoint goes down or is closed."""
+        if self._ept.closed:
+            raise StopAsyncIteration
+        try:
+            return await self.recv()
+        except OSError as exc:
+            if exc is self._down:
+                raise StopAsyncIteration from None
+            raise
+
+    async def send(self, data: Any, timeout: Optional[float] = None) -> None:
+        """Send one message and wait until the kernel took it.
+
+        ``timeout``: seconds to wait (None: the endpoint's send_timeout, after
+        which the library fails the send with TimeoutError). When ``timeout``
+        expires first, TimeoutError is raised; the message stays queued and may
+        still leave within the endpoint's send_timeout.
+        """
+        self._check()
+        fut = self._loop.create_future()
+        self._ept.send_async(data, lambda error: _complete(fut, error))
+        if timeout is None:
+            await fut
+        else:
+            await asyncio.wait_for(fut, _objects._timeout_ms(timeout) / 1000)
+
+    def send_nowait(self, data: Any) -> None:
+        """Queue one message without waiting for its completion; a failure is
+        raised by a later recv() or send() of this endpoint's context."""
+        self._check()
+        self._ept.send_async(data, self._sent)
+
+    def _sent(self, error: Optional[OSError]) -> None:
+        if error is not None:
+            self._driver._fail(error)
+
+    def close(self) -> None:
+        """Close the endpoint; pending recv() calls raise ValueError. Idempotent."""
+        if not self._ept.closed:
+            try:
+                self._ept.close()
+            finally:
+                self._driver.release(self)
+                closed = ValueError("operation on a closed Endpoint")
+                while self._waiters:
+                    w = self._waiters.popleft()
+                    if not w.done():
+                        w.set_exception(closed)
+
+    async def __aenter__(self) -> "Endpoint":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<rpmsg.aio.Endpoint {self._ept!r} queued={len(self._queue)}>"
+
+
+def open_endpoint(ctrl: _objects.ControlDevice, name: str, src: int = _objects.ADDR_ANY,
+                  dst: int = _objects.ADDR_ANY, **kwargs: Any) -> Endpoint:
+    """ctrl.create_endpoint(name, src, dst) wrapped in an aio.Endpoint."""
+    ept = ctrl.create_endpoint(name, src, dst)
+    try:
+        return Endpoint(ept, **kwargs)
+    except BaseException:
+        ept.close()
+        raise
+
