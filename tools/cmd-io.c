@@ -25,7 +25,9 @@ struct rx_state {
 
 static void print_rx(struct rx_state *s, const void *data, size_t len, uint32_t src)
 {
-	if (s->verbose)
+	if (s->verbose && src == RPMSG_ADDR_ANY)
+		printf("[%lu] %zu bytes: ", s->count, len);
+	else if (s->verbose)
 		printf("[%lu] %zu bytes from %u: ", s->count, len, (unsigned int)src);
 	tool_print_msg(data, len, s->hex);
 	fflush(stdout);

@@ -110,6 +110,8 @@ static int open_ctrl(struct target *t, const struct target_opts *o)
 		target_close(t);
 		return EXIT_FAIL;
 	}
+	if (!o->sim)
+		snprintf(t->where, sizeof(t->where), "%s", rpmsg_ctrl_get_path(t->ctrl));
 	return 0;
 }
 
@@ -125,11 +127,9 @@ static int channel(const struct target_opts *o, bool create)
 	else
 		ret = rpmsg_ctrl_release_channel(t.ctrl, o->name, o->src, o->dst);
 	if (ret < 0)
-		ret = tool_err("%s: channel %s: %s", rpmsg_ctrl_get_path(t.ctrl), o->name,
-			       strerror(errno));
+		ret = tool_err("%s: channel %s: %s", t.where, o->name, strerror(errno));
 	else
-		printf("%s channel %s on %s\n", create ? "created" : "removed", o->name,
-		       rpmsg_ctrl_get_path(t.ctrl));
+		printf("%s channel %s on %s\n", create ? "created" : "removed", o->name, t.where);
 	target_close(&t);
 	return ret;
 }
@@ -152,8 +152,8 @@ int cmd_create(int argc, char **argv)
 	ret = target_open(&t, &o);
 	if (ret)
 		goto out;
-	printf("created %s: name %s, dst %u; held until rpmsg exits\n", t.where, o.name,
-	       (unsigned int)rpmsg_ept_get_dst(t.ept));
+	printf("created endpoint %s (dst %u): %s; held until rpmsg exits\n", o.name,
+	       (unsigned int)rpmsg_ept_get_dst(t.ept), t.where);
 	fflush(stdout);
 	ret = tool_wait(&t, &never, timeout_ms < 0 ? 0 : tool_now_ns() + timeout_ms * 1000000LL);
 	if (ret == -EINTR || ret == -ETIMEDOUT)

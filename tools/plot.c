@@ -4,6 +4,7 @@
 /* rpmsg ping --plot: a PNG histogram of the round-trip times, drawn by gnuplot. */
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,8 +81,9 @@ static void write_script(FILE *f, const char *file, const double *us, size_t n,
 		"set grid ytics\n"
 		"w = %.6g\n"
 		"bin(x) = w * floor(x / w) + w / 2\n", width, width);
-	put_marker(f, us[(n - 1) / 2], "p50", "dark-green", 0.95);
-	put_marker(f, us[(size_t)((double)(n - 1) * 0.99)], "p99", "red", 0.90);
+	/* Nearest rank, as in the text summary. */
+	put_marker(f, us[(n + 1) / 2 - 1], "p50", "dark-green", 0.95);
+	put_marker(f, us[(size_t)ceil(0.99 * (double)n) - 1], "p99", "red", 0.90);
 	fprintf(f, "$rtt << EOD\n");
 	for (i = 0; i < n; i++)
 		fprintf(f, "%.3f\n", us[i]);
