@@ -258,6 +258,7 @@ START_TEST(create_release_channel)
 
 	ck_assert_int_eq(rpmsg_ctrl_create_channel(vx.ctrl, "rpmsg-raw", 3000, 3001), 0);
 	/* a channel with a fixed src announces itself to the remote */
+	lb_wait_idle(3000);	/* the remote reads NS messages from the TX pool */
 	ck_assert_int_eq(lb_stat("ns_rx"), ns_rx + 1);
 	ck_assert_errno(rpmsg_ctrl_create_channel(vx.ctrl, "rpmsg-raw", 3000, 3001), EEXIST);
 
@@ -277,6 +278,7 @@ START_TEST(create_release_channel)
 	ck_assert_ptr_nonnull(ch);
 	rpmsg_ept_set_event_cb(ch, rec_event, &rec);
 	ck_assert_int_eq(rpmsg_ctrl_release_channel(vx.ctrl, "rpmsg-raw", 3000, 3001), 0);
+	lb_wait_idle(3000);	/* the remote reads NS messages from the TX pool */
 	ck_assert_int_eq(lb_stat("ns_rx"), ns_rx + 2);	/* and withdraws itself */
 	ck_assert(dispatch_until(vx.ctx, rec.down_count == 1, 3000));
 	ck_assert_int_eq(rec.down_error, EPIPE);
@@ -289,6 +291,7 @@ START_TEST(create_release_channel)
 
 	/* src ANY: the remote is not told */
 	ck_assert_int_eq(rpmsg_ctrl_create_channel(vx.ctrl, "rpmsg-raw", RPMSG_ADDR_ANY, 3002), 0);
+	lb_wait_idle(3000);	/* the remote reads NS messages from the TX pool */
 	ck_assert_int_eq(lb_stat("ns_rx"), ns_rx + 2);
 	ch = rpmsg_ctrl_open_channel(vx.ctrl, "rpmsg-raw", 3002);
 	ck_assert_ptr_nonnull(ch);
