@@ -57,6 +57,18 @@ static int check_send_args(struct rpmsg_ept *ept, const void *data, size_t len)
 	return 0;
 }
 
+/* Checks for a send to the endpoint's own destination. One created with dst
+ * ANY only receives: the kernel answers EINVAL, and the simulated remote
+ * cannot tell, so check here, before any system call. */
+static int check_send_own_dst(struct rpmsg_ept *ept, const void *data, size_t len)
+{
+	int ret = check_send_args(ept, data, len);
+
+	if (!ret && ept->created && ept->dst == RPMSG_ADDR_ANY)
+		ret = -EINVAL;
+	return ret;
+}
+
 static void sleep_ns(int64_t ns)
 {
 	struct timespec ts = { .tv_sec = ns / 1000000000LL, .tv_nsec = ns % 1000000000LL };
@@ -73,7 +85,7 @@ static int send_sync(struct rpmsg_ept *ept, const void *data, size_t len, int ti
 {
 	int64_t backoff = RPMSGI_BACKOFF_MIN_NS;
 	int64_t deadline = 0;
-	int ret = check_send_args(ept, data, len);
+	int ret = check_send_own_dst(ept, data, len);
 
 	if (ret < 0)
 		goto fail;
@@ -262,7 +274,7 @@ RPMSG_API int rpmsg_ept_send_async(struct rpmsg_ept *ept, const void *data, size
 				   rpmsg_send_done_fn done, void *user_data)
 {
 	struct rpmsgi_tx_msg *msg;
-	int ret = check_send_args(ept, data, len);
+	int ret = check_send_own_dst(ept, data, len);
 
 	if (ret < 0) {
 		errno = -ret;

@@ -31,6 +31,29 @@ START_TEST(test_send_args)
 }
 END_TEST
 
+/* An endpoint created with dst ANY only receives: sends to its own destination fail
+ * EINVAL before reaching the remote; sendto a real address still works. */
+START_TEST(test_send_receive_only)
+{
+	struct rpmsg_ept *ept = rpmsg_ctrl_create_ept(fx.ctrl, "ro", RPMSG_ADDR_ANY,
+						      RPMSG_ADDR_ANY);
+	struct recorder rec = { 0 };
+	uint64_t before = rpmsg_sim_get_rx_count(fx.sim);
+
+	ck_assert_ptr_nonnull(ept);
+	rpmsg_ept_set_rx_cb(ept, rec_rx, &rec);
+	ck_assert_errno(rpmsg_ept_send(ept, "x", 1), EINVAL);
+	ck_assert_errno(rpmsg_ept_trysend(ept, "x", 1), EINVAL);
+	ck_assert_errno(rpmsg_ept_send_timeout(ept, "x", 1, 10), EINVAL);
+	ck_assert_errno(rpmsg_ept_send_async(ept, "x", 1, NULL, NULL), EINVAL);
+	ck_assert_int_eq(rpmsg_ept_sendto(ept, "to", 2, 30), 0);
+	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 1, 2000));
+	ck_assert_mem_eq(rec.last, "to", 2);
+	ck_assert_uint_eq(rpmsg_sim_get_rx_count(fx.sim) - before, 1);
+	rpmsg_ept_close(ept);
+}
+END_TEST
+
 /* Every variant sends exactly the bytes given, including an empty message. */
 START_TEST(test_send_variants_echo)
 {
@@ -301,6 +324,7 @@ Suite *suite_send(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_send_args);
 	tcase_add_test(tc, test_send_variants_echo);
+	tcase_add_test(tc, test_send_receive_only);
 	tcase_add_test(tc, test_send_sendto_sibling);
 	suite_add_tcase(s, tc);
 
