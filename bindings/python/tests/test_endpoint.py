@@ -101,9 +101,10 @@ def test_receive_only_endpoint(sim):
         sim.send(REMOTE, e.src, b"in")
         dispatch_until(sim.context, lambda: got)
         assert got == [b"in"]
-        with pytest.raises(OSError) as exc:
-            e.sendto(b"x", rpmsg.ADDR_ANY)
-        assert exc.value.errno == errno.EINVAL
+        for send in (e.send, e.trysend, lambda d: e.sendto(d, rpmsg.ADDR_ANY)):
+            with pytest.raises(OSError) as exc:
+                send(b"x")
+            assert exc.value.errno == errno.EINVAL
 
 
 def test_create_endpoint_argument_errors(sim):
