@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,12 +179,20 @@ static struct rpmsg_ept *real_create_ept(struct rpmsg_ctrl *ctrl, const char *na
 	struct rpmsg_ept *ept = NULL;
 	unsigned int maj, min;
 	size_t nb = 0;
+	bool locked = true;
 	int fd = -1, ret;
 
-	/* Serialise creators across processes so the sysfs diff is unambiguous. */
-	while (flock(ctrl->fd, LOCK_EX) < 0)
+	/* Serialise creators across processes so the sysfs diff is unambiguous.
+	 * A kernel without CONFIG_FILE_LOCKING has no flock: go on unlocked
+	 * (creators in one process are still serialised by the caller). */
+	while (flock(ctrl->fd, LOCK_EX) < 0) {
+		if (errno == ENOSYS || errno == EOPNOTSUPP) {
+			locked = false;
+			break;
+		}
 		if (errno != EINTR)
 			return NULL;
+	}
 	ret = rpmsgi_list_eptdev_children(ctrl->sysfs_dir, &before, &nb);
 	if (ret < 0)
 		goto out;
@@ -239,7 +248,8 @@ out_destroy:
 	ioctl(fd, RPMSG_DESTROY_EPT_IOCTL);
 	close(fd);
 out:
-	flock(ctrl->fd, LOCK_UN);
+	if (locked)
+		flock(ctrl->fd, LOCK_UN);
 	free(before);
 	free(dir);
 	free(path);
@@ -248,8 +258,15 @@ out:
 	return ept;
 }
 
+/* Never DESTROY an endpoint the kernel already removed (destroyed by another
+ * fd, channel withdrawn, remote reset): Linux 6.1 oopses on it. Dispatch may
+ * not have seen that yet, but the device reports POLLERR from then on. */
 static void real_destroy_ept(struct rpmsg_ept *ept)
 {
+	struct pollfd pfd = { .fd = ept->fd, .events = POLLIN };
+
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)))
+		return;
 	ioctl(ept->fd, RPMSG_DESTROY_EPT_IOCTL);
 }
 
