@@ -145,7 +145,7 @@ static void read_ready(struct rpmsg_ept *ept)
 
 static void write_queued(struct rpmsg_ept *ept, int64_t now)
 {
-	rpmsgi_tx_expire_head(ept, now);
+	rpmsgi_tx_expire_queued(ept, now);
 	while (ept->tx_submit) {
 		struct rpmsgi_tx_msg *msg = ept->tx_submit;
 		ssize_t n = rpmsgi_write_once(ept, msg->buf, msg->len);
@@ -184,9 +184,9 @@ static int64_t retry_due(const struct rpmsg_ept *ept)
 {
 	if (!ept->pollout_ok)
 		return ept->tx_retry_at;
-	if (!ept->tx_submit || !ept->tx_blocked_since || ept->send_timeout_ms < 0)
+	if (!ept->tx_submit || !ept->tx_blocked_since)
 		return 0;
-	return ept->tx_blocked_since + (int64_t)ept->send_timeout_ms * 1000000LL;
+	return rpmsgi_tx_deadline(ept, ept->tx_submit);
 }
 
 /* Retry (or time out) the blocked sends that are due and re-arm the timer for the next. */

@@ -24,8 +24,8 @@
  * A device that reports POLLOUT wakes its parked writes itself, so its
  * writes carry no LINK_TIMEOUT (a timer per message costs about a third of
  * the throughput). One timer per endpoint, the send-timeout watch, fires
- * when no write has completed for the send timeout and cancels the parked
- * one; the queue head then expires like any other.
+ * at the deadline of the oldest write in flight and cancels it if it is
+ * still parked; the queue then expires like any other.
  *
  * Wakeups from other threads arrive through a POLL_ADD on the context's
  * eventfd, so waiting is a single io_uring_enter; the ring fd itself is the
@@ -167,13 +167,6 @@ static void set_ts(struct rpmsgi_ts *ts, int64_t ns)
 	ts->tv_nsec = ns % 1000000000LL;
 }
 
-static int64_t send_timeout_ns(const struct rpmsg_ept *ept)
-{
-	int64_t ns = (int64_t)ept->send_timeout_ms * 1000000LL;
-
-	return ns < LINK_TIMEOUT_MIN_NS ? LINK_TIMEOUT_MIN_NS : ns;
-}
-
 static void arm_tx_watch(struct io_uring *ring, struct rpmsg_ept *ept, int64_t ns)
 {
 	struct io_uring_sqe *sqe = get_sqe(ring);
@@ -184,31 +177,41 @@ static void arm_tx_watch(struct io_uring *ring, struct rpmsg_ept *ept, int64_t n
 	ept->tx_watch_armed = true;
 }
 
-/* The watch fired: cancel the parked write if none completed for the send
- * timeout (its chain comes back as -ECANCELED and the head expires), else
- * wait for the rest of the timeout. */
+/* Arm the watch for the deadline of msg, the oldest write in flight. */
+static void watch_write(struct io_uring *ring, struct rpmsg_ept *ept,
+			const struct rpmsgi_tx_msg *msg, int64_t now)
+{
+	int64_t left = rpmsgi_tx_deadline(ept, msg) - now;
+
+	if (ept->send_timeout_ms >= 0)
+		arm_tx_watch(ring, ept, left < LINK_TIMEOUT_MIN_NS ? LINK_TIMEOUT_MIN_NS : left);
+}
+
+/* The watch fired: cancel the oldest write if it is still parked past its
+ * deadline (its chain comes back as -ECANCELED and the queue expires), else
+ * watch whichever write is now the oldest. */
 static void tx_watch_fired(struct io_uring *ring, struct rpmsg_ept *ept, int res)
 {
-	int64_t due = ept->tx_progress_ns + send_timeout_ns(ept);
 	int64_t now = rpmsgi_now_ns();
 	struct io_uring_sqe *sqe;
 	struct rpmsgi_tx_msg *m;
 
 	ept->tx_watch_armed = false;
-	if (res == -ECANCELED || ept->closing || !ept->tx_inflight || ept->send_timeout_ms < 0)
+	if (res == -ECANCELED || ept->closing || ept->send_timeout_ms < 0)
 		return;
-	if (now < due) {
-		arm_tx_watch(ring, ept, due - now);
-		return;
-	}
 	for (m = ept->tx_head; m && m->state != RPMSGI_TX_INFLIGHT; m = m->next)
 		;
 	if (!m)
 		return;
+	if (now < rpmsgi_tx_deadline(ept, m)) {
+		watch_write(ring, ept, m, now);
+		return;
+	}
 	sqe = get_sqe(ring);
 	io_uring_prep_cancel(sqe, &m->op, 0);
 	io_uring_sqe_set_data64(sqe, UD_IGNORE);
-	ept->tx_blocked_since = ept->tx_progress_ns;
+	if (!ept->tx_blocked_since)
+		ept->tx_blocked_since = now;
 }
 
 static void arm_tx_chain(struct io_uring *ring, struct rpmsg_ept *ept)
@@ -259,11 +262,8 @@ static void arm_tx_chain(struct io_uring *ring, struct rpmsg_ept *ept)
 			sqe->flags |= IOSQE_IO_LINK;
 	}
 	ept->tx_submit = m;
-	if (watch) {
-		ept->tx_progress_ns = rpmsgi_now_ns();
-		if (!ept->tx_watch_armed && ept->send_timeout_ms >= 0)
-			arm_tx_watch(ring, ept, send_timeout_ns(ept));
-	}
+	if (watch && !ept->tx_watch_armed)
+		watch_write(ring, ept, msg, rpmsgi_now_ns());
 }
 
 static void flush_dirty(struct rpmsg_ctx *ctx)
@@ -285,7 +285,7 @@ static void flush_dirty(struct rpmsg_ctx *ctx)
 			continue;
 		}
 		if (ept->tx_submit && ept->tx_inflight == 0) {
-			rpmsgi_tx_expire_head(ept, rpmsgi_now_ns());
+			rpmsgi_tx_expire_queued(ept, rpmsgi_now_ns());
 			if (ept->tx_submit)
 				arm_tx_chain(ring, ept);
 		}
@@ -299,8 +299,6 @@ static void complete_tx(struct rpmsgi_tx_msg *msg, int res)
 
 	ept->tx_inflight--;
 	if (res >= 0) {
-		if (ept->tx_watch_armed)
-			ept->tx_progress_ns = rpmsgi_now_ns();
 		rpmsgi_tx_complete(msg, res);
 	} else if (res == -ECANCELED && !ept->closing) {
 		/* Link timeout fired (ring full) or an earlier write failed. */

@@ -65,6 +65,7 @@ enum rpmsgi_tx_state {
 struct rpmsgi_tx_msg {
 	struct rpmsgi_op op;
 	struct rpmsgi_tx_msg *next;
+	int64_t queued_ns;	/* when send_async took it: its send timeout runs from here */
 	uint8_t state;
 	int status;
 	rpmsg_send_done_fn done;
@@ -148,7 +149,6 @@ struct rpmsg_ept {
 	struct rpmsgi_op tx_watch;	/* io_uring, POLLOUT devices: one timer instead of
 					 * a LINK_TIMEOUT per write */
 	bool tx_watch_armed;
-	int64_t tx_progress_ns;		/* last write completion (or chain start) */
 
 	/* Down: set by whichever path sees it first (any thread), delivered once. */
 	atomic_int down_err;
@@ -223,7 +223,8 @@ void rpmsgi_ept_free(struct rpmsg_ept *ept);
 int rpmsgi_errno_normalise(struct rpmsg_ept *ept, int err);
 void rpmsgi_tx_complete(struct rpmsgi_tx_msg *msg, int res);
 void rpmsgi_tx_requeue(struct rpmsgi_tx_msg *msg);
-bool rpmsgi_tx_expire_head(struct rpmsg_ept *ept, int64_t now);
+int64_t rpmsgi_tx_deadline(const struct rpmsg_ept *ept, const struct rpmsgi_tx_msg *msg);
+bool rpmsgi_tx_expire_queued(struct rpmsg_ept *ept, int64_t now);
 void rpmsgi_tx_fail_queued(struct rpmsg_ept *ept, int status);
 void rpmsgi_tx_msg_free_all(struct rpmsg_ctx *ctx);
 ssize_t rpmsgi_write_once(struct rpmsg_ept *ept, const void *data, size_t len);

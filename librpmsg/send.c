@@ -287,6 +287,7 @@ RPMSG_API int rpmsg_ept_send_async(struct rpmsg_ept *ept, const void *data, size
 	}
 	msg->op.ept = ept;
 	msg->state = RPMSGI_TX_QUEUED;
+	msg->queued_ns = rpmsgi_now_ns();
 	msg->status = 0;
 	msg->done = done;
 	msg->user_data = user_data;
@@ -346,21 +347,37 @@ void rpmsgi_tx_requeue(struct rpmsgi_tx_msg *msg)
 	tx_reset_submit(ept);
 }
 
-/* Fail the queue head with ETIMEDOUT once it has waited the send timeout. */
-bool rpmsgi_tx_expire_head(struct rpmsg_ept *ept, int64_t now)
+/* When msg times out (0: never): the endpoint's send timeout after send_async
+ * queued it, so a deep queue behind a stalled remote fails within one
+ * timeout, not one timeout per message. */
+int64_t rpmsgi_tx_deadline(const struct rpmsg_ept *ept, const struct rpmsgi_tx_msg *msg)
 {
-	struct rpmsgi_tx_msg *msg = ept->tx_submit;
+	if (ept->send_timeout_ms < 0)
+		return 0;
+	return msg->queued_ns + (int64_t)ept->send_timeout_ms * 1000000LL;
+}
 
-	if (!msg || !ept->tx_blocked_since || ept->send_timeout_ms < 0)
+/* While the ring is full, fail with ETIMEDOUT the messages at the front of
+ * the queue whose deadline has passed. */
+bool rpmsgi_tx_expire_queued(struct rpmsg_ept *ept, int64_t now)
+{
+	struct rpmsgi_tx_msg *msg;
+	bool expired = false;
+
+	if (!ept->tx_blocked_since || ept->send_timeout_ms < 0)
 		return false;
-	if (now - ept->tx_blocked_since < (int64_t)ept->send_timeout_ms * 1000000LL)
-		return false;
-	msg->state = RPMSGI_TX_DONE;
-	msg->status = -ETIMEDOUT;
-	ept->tx_blocked_since = now;
-	tx_reset_submit(ept);
-	rpmsgi_mark_ready(ept);
-	return true;
+	for (msg = ept->tx_submit; msg && msg->state == RPMSGI_TX_QUEUED; msg = msg->next) {
+		if (rpmsgi_tx_deadline(ept, msg) > now)
+			break;
+		msg->state = RPMSGI_TX_DONE;
+		msg->status = -ETIMEDOUT;
+		expired = true;
+	}
+	if (expired) {
+		tx_reset_submit(ept);
+		rpmsgi_mark_ready(ept);
+	}
+	return expired;
 }
 
 /* Complete every message not yet handed to the kernel with status. */

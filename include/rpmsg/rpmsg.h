@@ -641,10 +641,12 @@ typedef void (*rpmsg_send_done_fn)(struct rpmsg_ept *ept, int status, void *user
  *         EMSGSIZE, EPIPE, ENOMEM.
  *
  * Messages queued on one endpoint leave in order; when the TX ring is full
- * they wait (without blocking the thread) for at most the endpoint's send
- * timeout, counted from when the head of the queue first found the ring
- * full, then complete with -ETIMEDOUT. Steady-state sending allocates no
- * memory: payload buffers are recycled.
+ * they wait (without blocking the thread). A message still waiting for a TX
+ * buffer when the endpoint's send timeout has passed since this call
+ * completes with -ETIMEDOUT, so a deep queue behind a stalled remote fails
+ * within one timeout; the messages behind it keep their own deadlines. The
+ * timeout in force when the queue is checked applies. Steady-state sending
+ * allocates no memory: payload buffers are recycled.
  */
 int rpmsg_ept_send_async(struct rpmsg_ept *ept, const void *data, size_t len,
 			 rpmsg_send_done_fn done, void *user_data);
