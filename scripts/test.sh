@@ -1,36 +1,64 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Install dependencies if needed, then run the whole test suite: the Check
-# suites on both engines, again under ASan+UBSan, and make distcheck.
+# Install dependencies if needed, then run the whole test suite:
+#  1. make check: the Check suites on both engines, the Python (pytest) and
+#     Lua suites and the rpmsg tool's tests, against the simulated remote;
+#  2. the same again under ASan+UBSan;
+#  3. the API reference, with Doxygen warnings as errors;
+#  4. make distcheck;
+#  5. the real-driver suite: both kernels built (or taken from the cache),
+#     booted in QEMU, the Check suite on both engines, then the benchmark.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 status=0
+start=$(date +%s)
 
 "$top/scripts/install-deps.sh" || exit 1
 
-# Check's summary lines live in the per-test logs: show them.
+# Debian's interpreter is the one python3-pytest and python3-dev serve; a
+# python3 found earlier on PATH (a virtualenv, pyenv) may lack both. configure
+# and the configure inside distcheck read it from the environment.
+if [ -z "${PYTHON:-}" ] && [ -x /usr/bin/python3 ]; then
+	PYTHON=/usr/bin/python3
+	export PYTHON
+fi
+
+stage() {
+	echo "=== $1 ($(($(date +%s) - start)) s) ==="
+}
+
+# The summaries live in each test driver's log: show them.
 run_check() {
 	name=$1
 	builddir=$2
 	shift 2
-	echo "=== $name ==="
+	stage "$name"
 	"$top/scripts/build.sh" "$builddir" --enable-examples "$@" || return 1
-	make -C "$builddir" check >/dev/null 2>&1
+	make -C "$builddir" -j2 check >/dev/null 2>&1
 	rc=$?
-	# Every test driver's log (Check, pytest, Lua), never the harness's own.
+	# Every test driver's log (Check, pytest, Lua, tool), never the harness's own.
 	for log in $(find "$builddir" -name '*.log' ! -name test-suite.log \
 			! -name config.log ! -name distcheck.log | sort); do
 		[ -f "${log%.log}.trs" ] || continue
-		echo "--- ${log#"$builddir"/}"
+		echo "--- ${log#"$builddir"/}: $(sed -n 's/^:test-result: //p' "${log%.log}.trs")"
 		grep -vE '^(PASS|FAIL|ERROR|SKIP|XFAIL|XPASS):' "$log" | grep -v '^$' | tail -n 40
 	done
 	return $rc
 }
 
-run_check "Check suites (io_uring and epoll engines)" "$top/build" || status=1
-run_check "Check suites under ASan+UBSan" "$top/build-asan" --enable-sanitizers || status=1
+run_check "make check (io_uring and epoll engines, Python, Lua, rpmsg tool)" "$top/build" ||
+	status=1
+run_check "make check under ASan+UBSan" "$top/build-asan" --enable-sanitizers || status=1
 
-echo "=== make distcheck ==="
+stage "API reference (make doc, warnings are errors)"
+if make -C "$top/build" doc >"$top/build/doc.log" 2>&1; then
+	echo "doc: $(find "$top/build/doc/html" -name '*.html' | wc -l) HTML pages, no warnings"
+else
+	tail -n 30 "$top/build/doc.log"
+	status=1
+fi
+
+stage "make distcheck"
 if make -C "$top/build" distcheck >"$top/build/distcheck.log" 2>&1; then
 	grep -A3 'archives ready' "$top/build/distcheck.log" || true
 else
@@ -38,5 +66,9 @@ else
 	status=1
 fi
 
+stage "real-driver suite in QEMU (tests/kernel/README.md)"
+"$top/tests/kernel/check-kernel.sh" "$top/build" 2>&1 || status=1
+
+stage "done"
 [ $status -eq 0 ] && echo "ALL TESTS PASSED" || echo "SOME TESTS FAILED"
 exit $status
