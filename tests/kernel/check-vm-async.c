@@ -113,9 +113,9 @@ START_TEST(pool_held_by_other_endpoint)
 }
 END_TEST
 
-/* Each message beyond the pool times out once it is the head of the queue
- * and has found the pool full for the send timeout: they fail one after the
- * other, in order, and the endpoint stays usable. */
+/* Each message beyond the pool times out when the send timeout has passed
+ * since its send_async and the pool is still full: all of them within about
+ * one timeout (not one per message), in order, and the endpoint stays usable. */
 #define EXPIRE_MS	100
 #define EXPIRE_N	20
 
@@ -129,11 +129,11 @@ START_TEST(send_timeout_expires_queue)
 	lb_set_paused(true);
 	t0 = now_ms();
 	queue_seq(vx.ept, &r, 0, VM_TX_BUFS + EXPIRE_N);
-	ck_assert(vm_dispatch_until(vx.ctx, r.done_err == 1, 3000));
+	ck_assert(vm_dispatch_until(vx.ctx, r.done_err >= 1, 3000));
 	first_fail = now_ms() - t0;
 	ck_assert_int_ge(first_fail, EXPIRE_MS);
 	ck_assert_msg(vm_dispatch_until(vx.ctx, r.done == VM_TX_BUFS + EXPIRE_N,
-					EXPIRE_N * EXPIRE_MS + 3000),
+					EXPIRE_MS + 3000),
 		      "%llu completions (%llu ok, last error %d)", (unsigned long long)r.done,
 		      (unsigned long long)r.done_ok, r.done_last_err);
 	printf("vm-async: %d sends failed ETIMEDOUT: first after %lld ms, last after %lld ms "
