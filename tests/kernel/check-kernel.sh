@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # SPDX-FileCopyrightText: librpmsg authors
 # The real-driver suite: librpmsg's Check tests (check-vm) in a QEMU guest on
-# each kernel and each engine, then the echo benchmark on the real driver.
+# each kernel and each engine, the rpmsg tool's tests (tool-vm.sh) on each
+# kernel, then the echo benchmark on the real driver.
 #
 #   tests/kernel/check-kernel.sh [OPTIONS] BUILDDIR
 #
@@ -15,6 +16,8 @@
 #   --engines "LIST"   engines (default "uring epoll")
 #   --slow             also the 15 s default-timeout test
 #   --no-bench         skip the benchmark
+#   --no-tool          skip the rpmsg tool's tests
+#   --tool-only        only the rpmsg tool's tests (no check-vm, no benchmark)
 #   --bench-args "ARGS"  benchmark options (default "-t 1 -r 3")
 #   --timeout SEC      limit per VM run (default 900)
 #
@@ -27,6 +30,7 @@ set -uo pipefail
 prog_name=check-kernel.sh
 here=$(cd "$(dirname "$0")" && pwd)
 kernels="6.1 6.12" engines="uring epoll" slow=0 bench=1 bench_args="-t 1 -r 3" timeout_s=900
+tool=1 check_vm=1
 
 usage() { sed -n '4,/^set -uo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2; }
 say() { echo "$prog_name: $*" >&2; }
@@ -39,6 +43,8 @@ while [ $# -gt 0 ]; do
 	--engines) engines=${2:?}; shift 2 ;;
 	--slow) slow=1; shift ;;
 	--no-bench) bench=0; shift ;;
+	--no-tool) tool=0; shift ;;
+	--tool-only) check_vm=0 bench=0; shift ;;
 	--bench-args) bench_args=${2?}; shift 2 ;;
 	--timeout) timeout_s=${2:?}; shift 2 ;;
 	-h|--help) usage ;;
@@ -57,12 +63,14 @@ note() { summary+=("$(printf '%-28s %-8s %s' "$1" "$2" "$3")"); [ "$2" = PASS ] 
 
 # ---- 1. static guest programs ------------------------------------------------
 t=$(now)
-if ! ${MAKE:-make} -C "$builddir" -j2 tests/kernel/check-vm bench/bench-echo-static >&2; then
+if ! ${MAKE:-make} -C "$builddir" -j2 tests/kernel/check-vm bench/bench-echo-static \
+	tools/rpmsg-static >&2; then
 	say "FAIL: cannot build the static guest programs (configure with the Check suite; needs liburing.a, libcheck.a)"
 	exit 1
 fi
-check_vm=$builddir/tests/kernel/check-vm
+check_vm_prog=$builddir/tests/kernel/check-vm
 bench_prog=$builddir/bench/bench-echo-static
+tool_prog=$builddir/tools/rpmsg-static
 say "guest programs built in $(since "$t") s"
 
 # ---- 2. kernels ----------------------------------------------------------------
@@ -78,9 +86,8 @@ for v in $kernels; do
 done
 
 # ---- 3. the Check suite, per kernel and engine ----------------------------------
-# (The rpmsg tool's VM tests go here too: add its static binary with
-#  run-vm.sh --add and run it from a guest script, one run per kernel.)
 for v in $kernels; do
+	[ "$check_vm" = 1 ] || break
 	[ -n "${bzimage[$v]:-}" ] || continue
 	for e in $engines; do
 		log=$builddir/tests/kernel/check-vm-$v-$e.vmlog
@@ -89,7 +96,7 @@ for v in $kernels; do
 		[ "$slow" = 0 ] || args+=(--env RPMSG_VM_SLOW=1)
 		say "running check-vm on $v, engine $e"
 		t=$(now)
-		"$here/run-vm.sh" "${args[@]}" "$v" "$check_vm" 2>&1 | tee "$log"
+		"$here/run-vm.sh" "${args[@]}" "$v" "$check_vm_prog" 2>&1 | tee "$log"
 		rc=${PIPESTATUS[0]}
 		checks=$(grep -a -o '[0-9]*%: Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' "$log" | tail -n1)
 		case $rc in
@@ -100,6 +107,28 @@ for v in $kernels; do
 		note "check-vm $v $e" "$res" "${checks:-no Check summary} ($(since "$t") s)"
 	done
 done
+
+# ---- 3b. the rpmsg tool, per kernel (io_uring engine) ---------------------------
+# tool-vm.sh runs the static tool as /test/rpmsg against the loopback remote.
+if [ "$tool" = 1 ]; then
+	for v in $kernels; do
+		[ -n "${bzimage[$v]:-}" ] || continue
+		log=$builddir/tests/kernel/tool-vm-$v.vmlog
+		say "running the rpmsg tool's tests on $v"
+		t=$(now)
+		"$here/run-vm.sh" --kernel "${bzimage[$v]}" --timeout "$timeout_s" \
+			--add "$tool_prog:/test/rpmsg" --env RPMSG_ENGINE=uring \
+			"$v" "$here/tool-vm.sh" 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
+		counts=$(grep -a -o 'rpmsg tool: [0-9]* passed, [0-9]* failed' "$log" | tail -n1)
+		case $rc in
+		0) res=PASS ;; 124) res=TIMEOUT ;; 125) res=NOBOOT ;; *) res=FAIL ;;
+		esac
+		# a zero status without the script's summary is not a pass
+		[ "$res" != PASS ] || [ -n "$counts" ] || res=FAIL
+		note "rpmsg tool $v" "$res" "${counts:-no summary} ($(since "$t") s)"
+	done
+fi
 
 # ---- 4. the benchmark on the real driver ---------------------------------------
 if [ "$bench" = 1 ]; then
