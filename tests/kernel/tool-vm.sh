@@ -111,11 +111,12 @@ eq() {
 
 # check NAME: run the function test_NAME, then check and restore the remote.
 check() {
-	local name=$1 ok=1
+	local name=$1 ok=1 reason=''
 	why=''
 	echo "---- $name"
 	if ! "test_$name"; then
 		ok=0
+		reason=${why:-a step failed (its message is above)}
 	fi
 	if [ -n "$bgpid" ]; then
 		kill -KILL "$bgpid" 2>/dev/null
@@ -123,11 +124,11 @@ check() {
 		bgpid=''
 	fi
 	if ! lb_defaults; then
-		[ "$ok" = 0 ] || why="the TX pool did not drain: $(tr '\n' ' ' <"$LB_DEVICE/stats")"
+		[ "$ok" = 0 ] || reason="the TX pool did not drain: $(tr '\n' ' ' <"$LB_DEVICE/stats")"
 		ok=0
 	fi
 	if ! clean; then
-		[ "$ok" = 0 ] || why="left behind: $(ept_nodes) $(channels) $(echo /dev/rpmsg_ctrl*)"
+		[ "$ok" = 0 ] || reason="left behind: $(ept_nodes) $(channels) $(echo /dev/rpmsg_ctrl*)"
 		ok=0
 		# a remote reset with no descriptor open removes everything and
 		# brings back rpmsg_ctrl0
@@ -139,7 +140,7 @@ check() {
 		echo "PASS: $name"
 	else
 		failed=$((failed + 1))
-		echo "FAIL: $name: $why"
+		echo "FAIL: $name: $reason"
 		echo "  output of the last command:"
 		sed 's/^/  | /' "$out"
 		[ ! -s "$bgout" ] || { echo "  output of the last background command:"; sed 's/^/  | /' "$bgout"; }
