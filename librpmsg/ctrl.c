@@ -233,6 +233,7 @@ static struct rpmsg_ept *real_create_ept(struct rpmsg_ctrl *ctrl, const char *na
 	ept->dst = dst;
 	ept->legacy = ctrl->legacy;
 	ept->created = true;
+	ept->destroy_on_close = true;
 	ept->ctrl = ctrl;
 	rpmsgi_ctrl_get(ctrl);
 	ret = rpmsgi_ept_attach(ept);
@@ -258,16 +259,17 @@ out:
 	return ept;
 }
 
-/* Never DESTROY an endpoint the kernel already removed (destroyed by another
+/* DESTROY the endpoint device of ept; 0 or -errno (-EPIPE: already gone).
+ * Never DESTROY an endpoint the kernel already removed (destroyed by another
  * fd, channel withdrawn, remote reset): Linux 6.1 oopses on it. Dispatch may
  * not have seen that yet, but the device reports POLLERR from then on. */
-static void real_destroy_ept(struct rpmsg_ept *ept)
+int rpmsgi_destroy_eptdev(struct rpmsg_ept *ept)
 {
 	struct pollfd pfd = { .fd = ept->fd, .events = POLLIN };
 
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)))
-		return;
-	ioctl(ept->fd, RPMSG_DESTROY_EPT_IOCTL);
+		return -EPIPE;
+	return ioctl(ept->fd, RPMSG_DESTROY_EPT_IOCTL) < 0 ? -errno : 0;
 }
 
 static int real_create_channel(struct rpmsg_ctrl *ctrl, const char *name, uint32_t src,
@@ -333,7 +335,6 @@ static const struct rpmsgi_ctrl_ops real_ops = {
 	.create_channel = real_create_channel,
 	.release_channel = real_release_channel,
 	.open_channel = real_open_channel,
-	.destroy_ept = real_destroy_ept,
 };
 
 RPMSG_API struct rpmsg_ctrl *rpmsg_ctrl_open(struct rpmsg_ctx *ctx, const char *path)

@@ -280,8 +280,8 @@ static void close_one(struct rpmsg_ept *ept)
 	}
 	/* DESTROY exactly once and never after the endpoint went down: a second
 	 * DESTROY, or one after the device vanished, oopses Linux 6.1. */
-	if (ept->created && ept->ctrl && !rpmsgi_ept_down(ept))
-		ept->ctrl->ops->destroy_ept(ept);
+	if (ept->destroy_on_close && !rpmsgi_ept_down(ept))
+		rpmsgi_destroy_eptdev(ept);
 	if (ept->sim)
 		rpmsgi_sim_ept_closed(ept);
 	close(ept->fd);
@@ -290,6 +290,55 @@ static void close_one(struct rpmsg_ept *ept)
 	if (ept->ctrl)
 		rpmsgi_ctrl_put(ept->ctrl);
 	ept->ctrl = NULL;
+}
+
+RPMSG_API int rpmsg_ept_set_destroy_on_close(struct rpmsg_ept *ept, bool destroy)
+{
+	if (!ept || ept->closing) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (ept->is_socket) {
+		errno = EOPNOTSUPP;	/* simulated or adopted: it lives with its handle */
+		return -1;
+	}
+	ept->destroy_on_close = destroy;
+	return 0;
+}
+
+RPMSG_API int rpmsg_ept_destroy(struct rpmsg_ept *ept)
+{
+	int ret;
+
+	if (!ept || ept->closing) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (rpmsgi_ept_down(ept)) {
+		errno = EPIPE;
+		return -1;
+	}
+	if (ept->sim) {
+		rpmsgi_sim_ept_closed(ept);	/* the remote forgets it, as the kernel would */
+		ret = 0;
+	} else if (ept->is_socket) {
+		ret = -EOPNOTSUPP;
+	} else {
+		ret = rpmsgi_destroy_eptdev(ept);
+	}
+	if (ret < 0 && ret != -EPIPE) {
+		errno = -ret;
+		return -1;
+	}
+	/* Down from now on, like any vanished endpoint: dispatch fails the queue
+	 * and delivers the event once; close will not DESTROY again. */
+	rpmsgi_ept_set_down(ept, EPIPE);
+	rpmsgi_mark_ready(ept);
+	if (ret == -EPIPE) {
+		errno = EPIPE;
+		return -1;
+	}
+	return 0;
 }
 
 RPMSG_API void rpmsg_ept_close(struct rpmsg_ept *ept)

@@ -100,7 +100,6 @@ struct rpmsgi_ctrl_ops {
 			       uint32_t dst);
 	struct rpmsg_ept *(*open_channel)(struct rpmsg_ctrl *ctrl, const char *name,
 					  uint32_t dst);
-	void (*destroy_ept)(struct rpmsg_ept *ept);	/* called on close when created */
 };
 
 struct rpmsg_ept {
@@ -116,7 +115,8 @@ struct rpmsg_ept {
 	bool is_socket;		/* AF_UNIX test transport: EOF means down */
 	bool pollout_ok;	/* the device reports POLLOUT (not virtio before 7.0) */
 	bool legacy;		/* ENOMEM on a full TX ring means EAGAIN (Linux < 5.18) */
-	bool created;		/* made by CREATE_EPT: destroy on close */
+	bool created;		/* made by CREATE_EPT (or the simulator's equivalent) */
+	bool destroy_on_close;	/* close DESTROYs the device: created ones, unless told */
 	bool closing;
 	char name[RPMSG_NAME_SIZE];
 	uint32_t src, dst;
@@ -245,6 +245,7 @@ char *rpmsgi_realpath_in(const char *dir, const char *rel);
 char *rpmsgi_ctrl_transport_dir(const char *ctrl_class_dir, bool *legacy);
 char *rpmsgi_channel_eptdev(const char *busdev);
 int rpmsgi_list_eptdev_children(const char *dir, unsigned long **out, size_t *count);
+int rpmsgi_destroy_eptdev(struct rpmsg_ept *ept);
 bool rpmsgi_is_transport_device(const char *devname, const char *name);
 char *rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, const char *name,
 			  uint32_t src, uint32_t dst, char **eptdev_name);

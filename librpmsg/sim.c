@@ -470,17 +470,11 @@ static struct rpmsg_ept *sim_open_channel(struct rpmsg_ctrl *ctrl, const char *n
 	return ept;
 }
 
-static void sim_destroy_ept(struct rpmsg_ept *ept)
-{
-	/* rpmsgi_sim_ept_closed() does the work for every simulated endpoint. */
-}
-
 static const struct rpmsgi_ctrl_ops sim_ops = {
 	.create_ept = sim_create_ept,
 	.create_channel = sim_create_channel,
 	.release_channel = sim_release_channel,
 	.open_channel = sim_open_channel,
-	.destroy_ept = sim_destroy_ept,
 };
 
 /* The library closed a simulated endpoint. A channel keeps its default
@@ -664,7 +658,6 @@ static const struct rpmsgi_ctrl_ops gone_ops = {
 	.create_channel = gone_channel,
 	.release_channel = gone_channel,
 	.open_channel = gone_open_channel,
-	.destroy_ept = sim_destroy_ept,
 };
 
 RPMSG_API struct rpmsg_ctrl *rpmsg_sim_get_ctrl(struct rpmsg_sim *sim)

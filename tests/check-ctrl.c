@@ -314,6 +314,10 @@ START_TEST(test_ctrl_open_channel)
 	rpmsg_ept_close(ept);
 	ept = rpmsg_ctrl_open_channel(c.ctrl, "rpmsg-raw", 1040);
 	ck_assert_ptr_nonnull(ept);
+	/* The node is not really an endpoint device: the kernel's error comes back. */
+	ck_assert_errno(rpmsg_ept_destroy(ept), ENOTTY);
+	ck_assert(!rpmsg_ept_is_down(ept));
+	ck_assert_int_eq(rpmsg_ept_set_destroy_on_close(ept, true), 0);
 	rpmsg_ept_close(ept);
 }
 END_TEST

@@ -201,6 +201,56 @@ START_TEST(test_ept_down_fails_queued)
 }
 END_TEST
 
+/* destroy: the remote forgets the endpoint; it goes down at once, queued sends complete
+ * with -EPIPE, the event comes once, a second destroy is EPIPE, close still works. */
+START_TEST(test_ept_destroy)
+{
+	struct recorder rec = { 0 };
+	uint64_t before = rpmsg_sim_get_rx_count(fx.sim);
+	int i;
+
+	rpmsg_ept_set_event_cb(fx.ept, rec_event, &rec);
+	rpmsg_sim_set_tx_credits(fx.sim, 1);
+	rpmsg_sim_pause(fx.sim);
+	for (i = 0; i < 10; i++)
+		ck_assert_int_eq(rpmsg_ept_send_async(fx.ept, "q", 1, rec_done, &rec), 0);
+	ck_assert_int_eq(rpmsg_ept_destroy(fx.ept), 0);
+	ck_assert(rpmsg_ept_is_down(fx.ept));
+	ck_assert_errno(rpmsg_ept_send(fx.ept, "x", 1), EPIPE);
+	ck_assert_errno(rpmsg_ept_destroy(fx.ept), EPIPE);
+	ck_assert(dispatch_until(fx.ctx, rec.done_count == 10 && rec.down_count == 1, 2000));
+	for (i = 0; i < 10; i++)
+		ck_assert_int_eq(rec.done_status[i], -EPIPE);
+	ck_assert_int_eq(rec.down_error, EPIPE);
+	rpmsg_sim_resume(fx.sim);
+	rpmsg_ctx_dispatch(fx.ctx, 50);
+	ck_assert_uint_eq(rec.down_count, 1);
+	ck_assert_uint_eq(rpmsg_sim_get_rx_count(fx.sim), before);
+	rpmsg_ept_close(fx.ept);
+	fx.ept = NULL;
+}
+END_TEST
+
+/* destroy and destroy-on-close: argument errors, and endpoints that live with their handle. */
+START_TEST(test_ept_destroy_errors)
+{
+	struct rpmsg_ept *ept;
+	int s[2];
+
+	ck_assert_errno(rpmsg_ept_destroy(NULL), EINVAL);
+	ck_assert_errno(rpmsg_ept_set_destroy_on_close(NULL, true), EINVAL);
+	ck_assert_errno(rpmsg_ept_set_destroy_on_close(fx.ept, false), EOPNOTSUPP);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, s), 0);
+	ept = rpmsg_ept_open_fd(fx.ctx, s[0]);
+	ck_assert_ptr_nonnull(ept);
+	ck_assert_errno(rpmsg_ept_destroy(ept), EOPNOTSUPP);
+	ck_assert_errno(rpmsg_ept_set_destroy_on_close(ept, true), EOPNOTSUPP);
+	ck_assert(!rpmsg_ept_is_down(ept));
+	rpmsg_ept_close(ept);
+	close(s[1]);
+}
+END_TEST
+
 /* The down event set after the fact is still delivered, once. */
 START_TEST(test_ept_down_event_set_late)
 {
@@ -279,6 +329,8 @@ Suite *suite_ept(void)
 	tcase_add_test(tc, test_ept_down_event_once);
 	tcase_add_test(tc, test_ept_down_fails_queued);
 	tcase_add_test(tc, test_ept_down_event_set_late);
+	tcase_add_test(tc, test_ept_destroy);
+	tcase_add_test(tc, test_ept_destroy_errors);
 	tcase_add_test(tc, test_ept_channel);
 	suite_add_tcase(s, tc);
 	return s;

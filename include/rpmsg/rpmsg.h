@@ -486,6 +486,40 @@ struct rpmsg_ept *rpmsg_ept_open_fd(struct rpmsg_ctx *ctx, int fd);
  */
 void rpmsg_ept_close(struct rpmsg_ept *ept);
 
+/**
+ * @brief Choose whether ::rpmsg_ept_close destroys the kernel endpoint device.
+ * @param ept Endpoint.
+ * @param destroy true: closing destroys the device (the default for endpoints
+ *        made by ::rpmsg_ctrl_create_ept); false: the device stays, for this or
+ *        another process to open by path later (the default for endpoints
+ *        opened with ::rpmsg_ept_open, ::rpmsg_ept_open_fd or
+ *        ::rpmsg_ctrl_open_channel).
+ * @return 0, or -1 with EINVAL (NULL, or the endpoint is closing) or
+ *         EOPNOTSUPP (a simulated endpoint or an adopted socket: it exists only
+ *         as long as its handle).
+ *
+ * A device that outlives its handle keeps its addresses and keeps receiving:
+ * the kernel queues messages for it without bound until someone opens it.
+ * Destroying is never done twice, nor after the endpoint went down.
+ */
+int rpmsg_ept_set_destroy_on_close(struct rpmsg_ept *ept, bool destroy);
+
+/**
+ * @brief Destroy the kernel endpoint device now.
+ * @param ept Endpoint: one this handle created, or any endpoint device opened
+ *        by path (e.g. one another process left behind).
+ * @return 0, or -1 with: EINVAL (NULL, or the endpoint is closing); EPIPE (it
+ *         was already down or gone); EOPNOTSUPP (an adopted socket); the
+ *         error of `RPMSG_DESTROY_EPT_IOCTL` (e.g. ENOTTY).
+ *
+ * The device disappears and the endpoint goes down: sends fail with EPIPE,
+ * and the next ::rpmsg_ctx_dispatch completes queued asynchronous sends with
+ * -EPIPE and delivers ::RPMSG_EVENT_DOWN once, as for any vanished endpoint.
+ * The handle stays valid until ::rpmsg_ept_close, which will not destroy
+ * again. On a simulated endpoint the remote forgets it the same way.
+ */
+int rpmsg_ept_destroy(struct rpmsg_ept *ept);
+
 /** @brief Context of the endpoint. */
 struct rpmsg_ctx *rpmsg_ept_get_ctx(struct rpmsg_ept *ept);
 /** @brief Service name (sysfs `name`; "" when unknown, e.g. for a socket). */
