@@ -65,6 +65,42 @@ START_TEST(create_close_no_leak)
 END_TEST
 
 /* Open and DESTROY the endpoint device name/dst that nobody holds. */
+/* An endpoint device kept past close (destroy-on-close off) stays, keeps its
+ * addresses, and is reopened by path; rpmsg_ept_destroy on the reopened handle
+ * removes it with exactly one DESTROY, and close does not DESTROY again. */
+START_TEST(keep_then_destroy_by_path)
+{
+	unsigned int before = count_ept_nodes();
+	struct rpmsg_ept *ept;
+	char path[128];
+	struct stat st;
+
+	ept = rpmsg_ctrl_create_ept(vx.ctrl, "kept", RPMSG_ADDR_ANY, 0x720);
+	ck_assert_ptr_nonnull(ept);
+	snprintf(path, sizeof(path), "%s", rpmsg_ept_get_path(ept));
+	ck_assert_int_eq(rpmsg_ept_set_destroy_on_close(ept, false), 0);
+	rpmsg_ept_close(ept);
+	ck_assert_uint_eq(destroy_log.calls, 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(count_ept_nodes(), before + 1);
+
+	ept = rpmsg_ept_open(vx.ctx, path);
+	ck_assert_msg(ept != NULL, "reopen %s: %s", path, strerror(errno));
+	ck_assert_uint_eq(rpmsg_ept_get_dst(ept), 0x720);
+	echo_once(ept, "kept");
+	ck_assert_int_eq(rpmsg_ept_destroy(ept), 0);
+	ck_assert_uint_eq(destroy_log.calls, 1);
+	ck_assert(rpmsg_ept_is_down(ept));
+	ck_assert_errno(rpmsg_ept_send(ept, "x", 1), EPIPE);
+	ck_assert_errno(rpmsg_ept_destroy(ept), EPIPE);
+	rpmsg_ept_close(ept);
+	ck_assert_uint_eq(destroy_log.calls, 1);
+	ck_assert_uint_eq(destroy_log.on_dead, 0);
+	ck_assert_int_eq(stat(path, &st), -1);
+	ck_assert_uint_eq(count_ept_nodes(), before);
+}
+END_TEST
+
 static void destroy_leftover(const char *name, uint32_t dst)
 {
 	struct rpmsg_devlist *list = rpmsg_ctx_list(vx.ctx, RPMSG_DEV_EPT);
@@ -307,6 +343,7 @@ Suite *suite_vm_ept(void)
 	TCase *tc = vm_tcase("lifecycle", false);
 
 	tcase_add_test(tc, create_close_no_leak);
+	tcase_add_test(tc, keep_then_destroy_by_path);
 	tcase_add_test(tc, create_fixed_src_and_errors);
 	tcase_add_test(tc, receive_only_ept_send_einval);
 	tcase_add_test(tc, ept_open_busy);
