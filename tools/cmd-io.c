@@ -116,7 +116,7 @@ int cmd_send(int argc, char **argv)
 	struct target t;
 
 	target_opts_init(&o);
-	while ((c = getopt_long(argc, argv, "hxrt:v", longopts, NULL)) != -1) {
+	while (!bad && (c = getopt_long(argc, argv, "hxrt:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			send_help(stdout);
@@ -128,24 +128,17 @@ int cmd_send(int argc, char **argv)
 			reply = true;
 			break;
 		case 't':
-			if (!tool_parse_ms(optarg, "timeout", &timeout_ms))
-				bad = true;
+			bad = !tool_parse_ms(optarg, "timeout", &timeout_ms);
 			break;
 		case 'v':
 			s.verbose = true;
 			break;
 		default:
-			if (!target_opts_parse(&o, c, optarg, &bad)) {
-				ret = tool_usage_err("unknown option");
-				goto out;
-			}
-		}
-		if (bad) {
-			ret = EXIT_USAGE;
-			goto out;
+			bad = !target_opts_parse(&o, c, optarg);
 		}
 	}
-	if (!target_opts_check(&o, true)) {
+	/* Operands are the messages: no target_opts_finish. */
+	if (bad || !target_opts_check(&o, true)) {
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -190,9 +183,12 @@ static void recv_help(FILE *f)
 		tool_target_help);
 }
 
-/* Options shared by recv and echo. */
-static int parse_rx(int argc, char **argv, void (*help)(FILE *f), struct target_opts *o,
-		    struct rx_state *s, int *timeout_ms)
+/*
+ * Options shared by recv and echo (need_dst: see target_opts_check), then the
+ * endpoint. Returns -1 with t open, else an exit status.
+ */
+static int open_rx(int argc, char **argv, void (*help)(FILE *f), bool need_dst,
+		   struct target_opts *o, struct rx_state *s, int *timeout_ms, struct target *t)
 {
 	static const struct option longopts[] = {
 		TARGET_LONGOPTS,
@@ -203,10 +199,10 @@ static int parse_rx(int argc, char **argv, void (*help)(FILE *f), struct target_
 		{ NULL, 0, NULL, 0 },
 	};
 	bool bad = false;
-	int c;
+	int c, ret;
 
 	target_opts_init(o);
-	while ((c = getopt_long(argc, argv, "hxn:t:v", longopts, NULL)) != -1) {
+	while (!bad && (c = getopt_long(argc, argv, "hxn:t:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			help(stdout);
@@ -224,15 +220,13 @@ static int parse_rx(int argc, char **argv, void (*help)(FILE *f), struct target_
 			s->verbose = true;
 			break;
 		default:
-			if (!target_opts_parse(o, c, optarg, &bad))
-				return tool_usage_err("unknown option");
+			bad = !target_opts_parse(o, c, optarg);
 		}
-		if (bad)
-			return EXIT_USAGE;
 	}
-	if (optind < argc)
-		return tool_usage_err("unexpected argument '%s'", argv[optind]);
-	return -1;
+	if (bad || !target_opts_finish(o, argc, argv, need_dst))
+		return EXIT_USAGE;
+	ret = target_open(t, o);
+	return ret ? ret : -1;
 }
 
 /* Dispatch until --count, --timeout, a signal or the endpoint going down. */
@@ -258,15 +252,8 @@ int cmd_recv(int argc, char **argv)
 	struct target_opts o;
 	struct target t;
 
-	ret = parse_rx(argc, argv, recv_help, &o, &s, &timeout_ms);
+	ret = open_rx(argc, argv, recv_help, false, &o, &s, &timeout_ms, &t);
 	if (ret >= 0)
-		goto out;
-	if (!target_opts_check(&o, false)) {
-		ret = EXIT_USAGE;
-		goto out;
-	}
-	ret = target_open(&t, &o);
-	if (ret)
 		goto out;
 	rpmsg_ept_set_rx_cb(t.ept, on_rx, &s);
 	ret = target_sim_send(&t, &o);
@@ -318,12 +305,6 @@ static void on_echo_rx(struct rpmsg_ept *ept, const void *data, size_t len, uint
 		s->done = true;
 }
 
-/* The simulated remote keeps what comes back instead of echoing it again. */
-static void sim_swallow(struct rpmsg_sim *sim, uint32_t from, uint32_t to, const void *data,
-		      size_t len, void *user_data)
-{
-}
-
 int cmd_echo(int argc, char **argv)
 {
 	struct rx_state s = { 0 };
@@ -331,18 +312,10 @@ int cmd_echo(int argc, char **argv)
 	struct target_opts o;
 	struct target t;
 
-	ret = parse_rx(argc, argv, echo_help, &o, &s, &timeout_ms);
+	ret = open_rx(argc, argv, echo_help, true, &o, &s, &timeout_ms, &t);
 	if (ret >= 0)
 		goto out;
-	if (!target_opts_check(&o, true)) {
-		ret = EXIT_USAGE;
-		goto out;
-	}
-	ret = target_open(&t, &o);
-	if (ret)
-		goto out;
-	if (t.sim)
-		rpmsg_sim_set_handler(t.sim, sim_swallow, NULL);
+	target_sim_no_echo(&t);
 	rpmsg_ept_set_rx_cb(t.ept, on_echo_rx, &s);
 	ret = target_sim_send(&t, &o);
 	if (!ret)

@@ -53,7 +53,6 @@ static int parse(int argc, char **argv, bool create, struct target_opts *o, cons
 		{ "timeout", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool bad = false;
 	int c;
 
 	target_opts_init(o);
@@ -65,9 +64,9 @@ static int parse(int argc, char **argv, bool create, struct target_opts *o, cons
 			if (!tool_parse_ms(optarg, "timeout", timeout_ms))
 				return EXIT_USAGE;
 		} else if (c == OPT_DEV || c == OPT_CHANNEL || c == OPT_NAME || c == OPT_MTU ||
-			   c == OPT_SIM_SEND || !target_opts_parse(o, c, optarg, &bad)) {
+			   c == OPT_SIM_SEND) {
 			return tool_usage_err("unknown option");
-		} else if (bad) {
+		} else if (!target_opts_parse(o, c, optarg)) {
 			return EXIT_USAGE;
 		}
 	}

@@ -11,6 +11,21 @@
 
 #include "tool.h"
 
+/* Open the endpoint and check that size-byte payloads fit its MTU; closed on error. */
+static int open_for_payload(struct target *t, const struct target_opts *o, unsigned long size)
+{
+	int ret = target_open(t, o);
+
+	if (ret)
+		return ret;
+	if (size > rpmsg_ept_get_mtu(t->ept)) {
+		ret = tool_usage_err("size %lu is above the MTU, %zu", size,
+				     rpmsg_ept_get_mtu(t->ept));
+		target_close(t);
+	}
+	return ret;
+}
+
 static void ping_help(FILE *f)
 {
 	fprintf(f, "Usage: rpmsg ping [options]\n"
@@ -117,7 +132,7 @@ int cmd_ping(int argc, char **argv)
 	size_t n = 0;
 
 	target_opts_init(&o);
-	while ((c = getopt_long(argc, argv, "hc:s:i:t:q", longopts, NULL)) != -1) {
+	while (!bad && (c = getopt_long(argc, argv, "hc:s:i:t:q", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			ping_help(stdout);
@@ -141,21 +156,10 @@ int cmd_ping(int argc, char **argv)
 			plot = optarg;
 			break;
 		default:
-			if (!target_opts_parse(&o, c, optarg, &bad)) {
-				ret = tool_usage_err("unknown option");
-				goto out;
-			}
-		}
-		if (bad) {
-			ret = EXIT_USAGE;
-			goto out;
+			bad = !target_opts_parse(&o, c, optarg);
 		}
 	}
-	if (optind < argc) {
-		ret = tool_usage_err("unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	if (!target_opts_check(&o, true)) {
+	if (bad || !target_opts_finish(&o, argc, argv, true)) {
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -166,14 +170,9 @@ int cmd_ping(int argc, char **argv)
 		ret = EXIT_PLOT;
 		goto out;
 	}
-	ret = target_open(&t, &o);
+	ret = open_for_payload(&t, &o, size);
 	if (ret)
 		goto out;
-	if (size > rpmsg_ept_get_mtu(t.ept)) {
-		ret = tool_usage_err("size %lu is above the MTU, %zu", size,
-				     rpmsg_ept_get_mtu(t.ept));
-		goto close;
-	}
 	buf = malloc(size ? size : 1);
 	us = calloc(count, sizeof(*us));
 	if (!buf || !us) {
@@ -338,11 +337,6 @@ static void bench_fill(struct bench_state *b)
 	}
 }
 
-static void sim_swallow(struct rpmsg_sim *sim, uint32_t from, uint32_t to, const void *data,
-			size_t len, void *user_data)
-{
-}
-
 int cmd_bench(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -367,7 +361,7 @@ int cmd_bench(int argc, char **argv)
 	double secs;
 
 	target_opts_init(&o);
-	while ((c = getopt_long(argc, argv, "hn:d:s:k:t:", longopts, NULL)) != -1) {
+	while (!bad && (c = getopt_long(argc, argv, "hn:d:s:k:t:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			bench_help(stdout);
@@ -391,39 +385,23 @@ int cmd_bench(int argc, char **argv)
 			bad = !tool_parse_ms(optarg, "timeout", &timeout_ms);
 			break;
 		default:
-			if (!target_opts_parse(&o, c, optarg, &bad)) {
-				ret = tool_usage_err("unknown option");
-				goto out;
-			}
-		}
-		if (bad) {
-			ret = EXIT_USAGE;
-			goto out;
+			bad = !target_opts_parse(&o, c, optarg);
 		}
 	}
-	if (optind < argc) {
-		ret = tool_usage_err("unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	if (!target_opts_check(&o, true)) {
+	if (bad || !target_opts_finish(&o, argc, argv, true)) {
 		ret = EXIT_USAGE;
 		goto out;
 	}
-	ret = target_open(&t, &o);
+	ret = open_for_payload(&t, &o, size);
 	if (ret)
 		goto out;
-	if (size > rpmsg_ept_get_mtu(t.ept)) {
-		ret = tool_usage_err("size %lu is above the MTU, %zu", size,
-				     rpmsg_ept_get_mtu(t.ept));
-		goto close;
-	}
 	buf = calloc(1, size ? size : 1);
 	if (!buf) {
 		ret = tool_err("%s", strerror(ENOMEM));
 		goto close;
 	}
-	if (sink && t.sim)
-		rpmsg_sim_set_handler(t.sim, sim_swallow, NULL);
+	if (sink)
+		target_sim_no_echo(&t);
 	b.t = &t;
 	b.buf = buf;
 	b.size = size;

@@ -142,7 +142,7 @@ void target_opts_init(struct target_opts *o)
 	o->mtu = RPMSG_MTU_DEFAULT;
 }
 
-bool target_opts_parse(struct target_opts *o, int c, const char *arg, bool *bad)
+bool target_opts_parse(struct target_opts *o, int c, const char *arg)
 {
 	unsigned long v;
 	const char **more;
@@ -167,27 +167,26 @@ bool target_opts_parse(struct target_opts *o, int c, const char *arg, bool *bad)
 		o->name = arg;
 		break;
 	case OPT_SRC:
-		*bad = !tool_parse_addr(arg, "local address", &o->src);
-		break;
+		return tool_parse_addr(arg, "local address", &o->src);
 	case OPT_DST:
-		*bad = !tool_parse_addr(arg, "remote address", &o->dst);
 		o->dst_set = true;
-		break;
+		return tool_parse_addr(arg, "remote address", &o->dst);
 	case OPT_MTU:
-		*bad = !tool_parse_ulong(arg, "MTU", 1, RPMSG_MTU_MAX, &v);
+		if (!tool_parse_ulong(arg, "MTU", 1, RPMSG_MTU_MAX, &v))
+			return false;
 		o->mtu = v;
 		break;
 	case OPT_SIM_SEND:
 		more = realloc(o->sim_send, (o->n_sim_send + 1) * sizeof(*more));
 		if (!more) {
 			tool_err("%s", strerror(ENOMEM));
-			*bad = true;
-			break;
+			return false;
 		}
 		o->sim_send = more;
 		o->sim_send[o->n_sim_send++] = arg;
 		break;
 	default:
+		tool_usage_err("unknown option");
 		return false;
 	}
 	return true;
@@ -219,6 +218,15 @@ bool target_opts_check(struct target_opts *o, bool need_dst)
 		o->dst = 30;	/* the simulated remote echoes on every address */
 	}
 	return true;
+}
+
+bool target_opts_finish(struct target_opts *o, int argc, char **argv, bool need_dst)
+{
+	if (optind < argc) {
+		tool_usage_err("unexpected argument '%s'", argv[optind]);
+		return false;
+	}
+	return target_opts_check(o, need_dst);
 }
 
 static void on_event(struct rpmsg_ept *ept, enum rpmsg_event event, int error, void *user_data)
@@ -309,6 +317,18 @@ int target_sim_send(struct target *t, const struct target_opts *o)
 					strerror(errno));
 	}
 	return 0;
+}
+
+/* The simulated remote's handler that drops what it receives: it still counts it. */
+static void sim_drop(struct rpmsg_sim *sim, uint32_t from, uint32_t to, const void *data,
+		     size_t len, void *user_data)
+{
+}
+
+void target_sim_no_echo(struct target *t)
+{
+	if (t->sim)
+		rpmsg_sim_set_handler(t->sim, sim_drop, NULL);
 }
 
 void target_close(struct target *t)

@@ -106,16 +106,22 @@ struct rpmsg_ctx *tool_ctx_new(void);
 
 /* Defaults before parsing: name "rpmsg-tool", src and dst ANY, MTU default. */
 void target_opts_init(struct target_opts *o);
-/* Handle one of the TARGET_LONGOPTS; returns false if c is not one, or on a
- * bad value (then *bad is set). */
-bool target_opts_parse(struct target_opts *o, int c, const char *arg, bool *bad);
+/* Handle one of the TARGET_LONGOPTS; false (after printing why) if c is not
+ * one ("unknown option") or its value is bad. */
+bool target_opts_parse(struct target_opts *o, int c, const char *arg);
 /* Check the combination; need_dst: creating an endpoint needs --dst (--sim: 30). */
 bool target_opts_check(struct target_opts *o, bool need_dst);
+/* After getopt_long, for a command that takes no operands: a leftover argument
+ * is a usage error, then target_opts_check. False after printing why. */
+bool target_opts_finish(struct target_opts *o, int argc, char **argv, bool need_dst);
 
 /* Open the endpoint the options describe; prints why and returns EXIT_FAIL on error. */
 int target_open(struct target *t, const struct target_opts *o);
 /* The simulated remote sends each --sim-send payload to the endpoint. */
 int target_sim_send(struct target *t, const struct target_opts *o);
+/* With --sim: the simulated remote keeps what it receives (it counts it) instead
+ * of echoing it back. */
+void target_sim_no_echo(struct target *t);
 void target_close(struct target *t);
 
 /*

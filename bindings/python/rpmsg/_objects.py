@@ -16,7 +16,7 @@ import enum
 import math
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 from . import _lowlevel as _ll
 
@@ -364,7 +364,51 @@ def _now() -> float:
     return time.monotonic()
 
 
-class ControlDevice:
+_Self = TypeVar("_Self", bound="_ContextChild")
+
+
+class _ContextChild:
+    """What the objects a Context owns share (endpoints, control devices,
+    simulated remotes): the C object behind a handle, and the checks and
+    context-manager protocol of a closable object."""
+
+    _type_name = ""  # the public class name, for errors
+    _ctx: Context
+    _h: _Handle
+
+    def _check(self) -> Any:
+        ptr = self._h.ptr
+        if ptr is None:
+            raise ValueError(f"operation on a closed {self._type_name}")
+        return ptr
+
+    @property
+    def context(self) -> Context:
+        """The Context this object belongs to: it runs the endpoints' callbacks."""
+        return self._ctx
+
+    @property
+    def closed(self) -> bool:
+        return self._h.ptr is None
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: _Self) -> _Self:
+        self._check()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        # A borrowed handle (a simulator's control device) is its owner's to release.
+        h = getattr(self, "_h", None)
+        if h is not None and h.ptr is not None and h.kind != "borrowed":
+            self._ctx._release(h)
+
+
+class ControlDevice(_ContextChild):
     """A control device: creates endpoints and channels on one transport.
 
     Endpoints keep the underlying device alive: close() only drops this
@@ -372,26 +416,13 @@ class ControlDevice:
     Context.open_rproc() or SimulatedRemote.ctrl.
     """
 
+    _type_name = "ControlDevice"
+
     def __init__(self, ctx: Context, ptr: Any, *, owner: Any = None) -> None:
         self._ctx = ctx
         # A simulator's control device belongs to it and keeps it alive.
         self._owner = owner
         self._h = _Handle(ptr, "borrowed") if owner else ctx._adopt(ptr, "ctrl")
-
-    def _check(self) -> Any:
-        ptr = self._h.ptr
-        if ptr is None:
-            raise ValueError("operation on a closed ControlDevice")
-        return ptr
-
-    @property
-    def context(self) -> Context:
-        """The Context that runs the endpoints created here."""
-        return self._ctx
-
-    @property
-    def closed(self) -> bool:
-        return self._h.ptr is None
 
     @property
     def path(self) -> str:
@@ -436,25 +467,13 @@ class ControlDevice:
         if self._owner is None:
             self._ctx._release(self._h)
 
-    def __enter__(self) -> "ControlDevice":
-        self._check()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        h = getattr(self, "_h", None)
-        if h is not None and h.ptr is not None and h.kind == "ctrl":
-            self._ctx._release(h)
-
     def __repr__(self) -> str:
         if self.closed:
             return "<rpmsg.ControlDevice closed>"
         return f"<rpmsg.ControlDevice {self.path!r}>"
 
 
-class Endpoint:
+class Endpoint(_ContextChild):
     """An open endpoint device: one message per send and per receive, to a
     fixed remote address.
 
@@ -464,6 +483,8 @@ class Endpoint:
     callback is installed the callback is kept alive too (until close()).
     """
 
+    _type_name = "Endpoint"
+
     def __init__(self, ctx: Context, ptr: Any, ctrl: Optional["ControlDevice"] = None) -> None:
         self._ctx = ctx
         self._ctrl = ctrl  # kept alive like the C library keeps it: a simulator's stays up
@@ -471,22 +492,7 @@ class Endpoint:
         self._on_message: Optional[Callable[[bytes, int], Any]] = None
         self._on_down: Optional[Callable[[OSError], Any]] = None
 
-    def _check(self) -> Any:
-        ptr = self._h.ptr
-        if ptr is None:
-            raise ValueError("operation on a closed Endpoint")
-        return ptr
-
     # -- properties --
-
-    @property
-    def context(self) -> Context:
-        """The Context that runs this endpoint's callbacks."""
-        return self._ctx
-
-    @property
-    def closed(self) -> bool:
-        return self._h.ptr is None
 
     @property
     def name(self) -> str:
@@ -623,11 +629,41 @@ class Endpoint:
 
     # -- lifetime --
 
+    def set_destroy_on_close(self, destroy: bool) -> None:
+        """Choose whether close() destroys the kernel endpoint device.
+
+        True is the default for endpoints made by ControlDevice.create_endpoint();
+        False, for the others (Context.open_endpoint(), ControlDevice.open_channel()).
+        With False the device outlives this object, keeps its addresses and
+        keeps receiving (the kernel queues messages for it without bound)
+        until this or another process opens it by path. Raises OSError
+        EOPNOTSUPP for a simulated endpoint or an adopted socket: those exist
+        only as long as their handle.
+        """
+        ptr = self._check()
+        if not isinstance(destroy, bool):
+            raise TypeError(f"destroy must be a bool, not {type(destroy).__name__}")
+        _ll.rpmsg_ept_set_destroy_on_close(ptr, destroy)
+
+    def destroy(self) -> None:
+        """Destroy the kernel endpoint device now: one this object created, or
+        any endpoint device opened by path (e.g. one another process left behind).
+
+        The endpoint goes down: sends raise BrokenPipeError, and the next
+        Context.dispatch() completes queued send_async() calls with
+        BrokenPipeError and runs on_down once. The object stays open until
+        close(), which will not destroy again. A simulated remote forgets the
+        endpoint the same way. Raises BrokenPipeError when the endpoint was
+        already down, OSError EOPNOTSUPP for an adopted socket, or the kernel's
+        error (e.g. OSError ENOTTY).
+        """
+        _ll.rpmsg_ept_destroy(self._check())
+
     def close(self) -> None:
         """Close the endpoint: queued sends complete with ECANCELED (their
         callbacks run here, and an exception they raise is raised from here),
-        a device the library created is destroyed, no callback runs
-        afterwards. May be called from any callback. Idempotent."""
+        the kernel device is destroyed if set_destroy_on_close() says so, no
+        callback runs afterwards. May be called from any callback. Idempotent."""
         h = self._h
         if h.ptr is None:
             return
@@ -636,18 +672,6 @@ class Endpoint:
         self._on_message = self._on_down = None
         self._ctx._raise_pending(pending)
 
-    def __enter__(self) -> "Endpoint":
-        self._check()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        h = getattr(self, "_h", None)
-        if h is not None and h.ptr is not None:
-            self._ctx._release(h)
-
     def __repr__(self) -> str:
         if self.closed:
             return "<rpmsg.Endpoint closed>"
@@ -655,7 +679,7 @@ class Endpoint:
                 f"{' down' if self.is_down else ''}>")
 
 
-class SimulatedRemote:
+class SimulatedRemote(_ContextChild):
     """A remote processor simulated in the process, for tests and demos.
 
     Its control device (``ctrl``) creates endpoints that behave like the
@@ -663,25 +687,13 @@ class SimulatedRemote:
     remote echoes every message back; set ``handler`` to do something else.
     """
 
+    _type_name = "SimulatedRemote"
+
     def __init__(self, ctx: Context, ptr: Any) -> None:
         self._ctx = ctx
         self._handler: Optional[Callable[[int, int, bytes], Any]] = None
         self._handler_ref: Any = None  # the (callable, errors) pair the C side borrows
         self._h = ctx._adopt(ptr, "sim", _Handle(_ll.rpmsg_sim_get_ctrl(ptr), "borrowed"))
-
-    def _check(self) -> Any:
-        ptr = self._h.ptr
-        if ptr is None:
-            raise ValueError("operation on a closed SimulatedRemote")
-        return ptr
-
-    @property
-    def context(self) -> Context:
-        return self._ctx
-
-    @property
-    def closed(self) -> bool:
-        return self._h.ptr is None
 
     @property
     def ctrl(self) -> ControlDevice:
@@ -756,18 +768,6 @@ class SimulatedRemote:
         self._ctx._release(self._h)
         self._handler_ref = None
         self._handler = None
-
-    def __enter__(self) -> "SimulatedRemote":
-        self._check()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        h = getattr(self, "_h", None)
-        if h is not None and h.ptr is not None:
-            self._ctx._release(h)
 
     def __repr__(self) -> str:
         return "<rpmsg.SimulatedRemote closed>" if self.closed else "<rpmsg.SimulatedRemote>"
