@@ -320,6 +320,21 @@ test_create_endpoint() {
 	{ [ ! -e "$node" ] || { why="$node is still there after SIGINT"; false; }; }
 }
 
+test_endpoint_keep_destroy() {
+	local node
+	run 0 rpmsg create endpoint kept --ctrl "$CTRL" --dst 5 --keep &&
+	node=$(sed -n 's|^created endpoint kept (dst 5): \(/dev/rpmsg[0-9]*\); kept$|\1|p' "$out") &&
+	{ [ -n "$node" ] || { why="no kept endpoint reported"; false; }; } &&
+	{ [ -c "$node" ] || { why="$node is gone after rpmsg exited"; false; }; } &&
+	run 0 rpmsg send --dev "$node" -r kept &&
+	has '^kept$' &&
+	run 0 rpmsg destroy endpoint "$node" &&
+	has "^destroyed endpoint $node\$" &&
+	{ [ ! -e "$node" ] || { why="$node is still there after destroy"; false; }; } &&
+	run 1 rpmsg destroy endpoint "$node" &&
+	has "^rpmsg: destroy: $node: No such file or directory\$"
+}
+
 test_endpoint_busy() {
 	local node
 	bg create endpoint busy --ctrl "$CTRL" --dst 5
@@ -349,7 +364,7 @@ lb_defaults
 
 for t in ${TOOL_VM_TESTS:-list info send_reply ping bench channel_announced \
 	channel_create_destroy recv echo send_timeout_paused remote_reset_recv \
-	create_endpoint endpoint_busy}; do
+	create_endpoint endpoint_keep_destroy endpoint_busy}; do
 	check "$t"
 done
 

@@ -418,9 +418,24 @@ run 2 "$rpmsg" create socket x --sim
 err_has "unknown kind 'socket'"
 end
 
-begin "destroy endpoint is not a kind"
-run 2 "$rpmsg" destroy endpoint x --sim
-err_has "unknown kind 'endpoint'"
+begin "create endpoint --keep: a simulated endpoint cannot outlive rpmsg"
+run 1 "$rpmsg" create endpoint holder --sim --dst 5 --keep
+err_has "^rpmsg: create: simulated remote: keep endpoint holder: Operation not supported$"
+end
+
+begin "--keep is for endpoints"
+run 2 "$rpmsg" create channel rpmsg-raw --sim --keep
+err_has -- "--keep is for endpoints"
+end
+
+begin "destroy endpoint: a missing device is named"
+run 1 "$rpmsg" $at destroy endpoint "$devroot/rpmsg0"
+err_has "^rpmsg: destroy: $devroot/rpmsg0: No such file or directory$"
+end
+
+begin "destroy endpoint: not an endpoint device"
+run 1 "$rpmsg" destroy endpoint /dev/null
+err_has "^rpmsg: destroy: /dev/null: No such device$"
 end
 
 begin "create: a name over 31 bytes is a usage error"
