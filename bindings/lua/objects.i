@@ -390,6 +390,23 @@ function Endpoint:set_send_timeout(timeout_ms)
 		c.rpmsg_ept_set_send_timeout(ptr(self, "set_send_timeout", "endpoint"), timeout_ms))
 end
 
+-- set_destroy_on_close(boolean): whether close destroys the kernel endpoint device.
+-- EOPNOTSUPP (a simulated endpoint or an adopted socket) raises, like any setter's failure.
+function Endpoint:set_destroy_on_close(destroy)
+	return check("set_destroy_on_close", c.rpmsg_ept_set_destroy_on_close(
+		ptr(self, "set_destroy_on_close", "endpoint"), destroy))
+end
+
+-- destroy(): the kernel endpoint device, now: true | nil, message, errno (EPIPE: already
+-- down; EOPNOTSUPP: an adopted socket; the kernel's error). The endpoint goes down.
+function Endpoint:destroy()
+	local ok, msg, err = c.rpmsg_ept_destroy(ptr(self, "destroy", "endpoint"))
+	if ok then
+		return true
+	end
+	return result("destroy", ok, msg, err)
+end
+
 -- set_rx_cb(fn(data, src) | nil)
 function Endpoint:set_rx_cb(fn)
 	c.lua_set_rx_cb(ptr(self, "set_rx_cb", "endpoint"), fn)

@@ -1,7 +1,8 @@
 -- SPDX-License-Identifier: MIT
 -- A small test runner: loads every test_*.lua of a directory (each returns
 -- a table of name -> function), runs the tests in name order, and prints one
--- line per test and the summary "N passed, N failed".
+-- line per test and the summary "N passed, N failed" (", N skipped" when a
+-- test could not run here).
 local dir = assert(arg[1], "usage: runner.lua TESTDIR [PATTERN]")
 local pattern = arg[2]
 
@@ -16,10 +17,11 @@ ls:close()
 table.sort(files)
 
 local rpmsg = require "rpmsg"
+local H = require "helpers"
 local engine = os.getenv("RPMSG_ENGINE") or "default"
 print(string.format("librpmsg %s, Lua binding, %s, engine %s", rpmsg.version(), _VERSION, engine))
 
-local passed, failed = 0, 0
+local passed, failed, skipped = 0, 0, 0
 for _, file in ipairs(files) do
 	local tests = dofile(dir .. "/" .. file)
 	local names = {}
@@ -37,6 +39,9 @@ for _, file in ipairs(files) do
 			if ok then
 				passed = passed + 1
 				print("ok   " .. full)
+			elseif getmetatable(err) == H.Skipped then
+				skipped = skipped + 1
+				print("skip " .. full .. ": " .. err.reason)
 			else
 				failed = failed + 1
 				print("FAIL " .. full .. ": " .. tostring(err))
@@ -44,5 +49,6 @@ for _, file in ipairs(files) do
 		end
 	end
 end
-print(string.format("%s (engine %s): %d passed, %d failed", "Lua suite", engine, passed, failed))
+print(string.format("%s (engine %s): %d passed, %d failed%s", "Lua suite", engine, passed, failed,
+	skipped > 0 and string.format(", %d skipped", skipped) or ""))
 os.exit(failed == 0 and passed > 0)
