@@ -139,7 +139,12 @@ int rpmsg_ctx_get_fd(struct rpmsg_ctx *ctx);
  * the callbacks, all on the calling thread.
  *
  * Errors: EBUSY (called from a callback), EINVAL (timeout below -1),
- * EINTR (a signal arrived while waiting and no callback ran).
+ * EINTR (the wait was interrupted and no callback ran: a signal, or, with
+ * no signal at all, kernel task work queued for this thread, which Linux
+ * delivers the same way; an io_uring ring of the same thread, even a closed
+ * one, can cause it). Call again after checking what the signal handlers
+ * flagged: the library does not retry by itself, so that a signal can stop
+ * a wait without a timeout.
  */
 int rpmsg_ctx_dispatch(struct rpmsg_ctx *ctx, int timeout_ms);
 
