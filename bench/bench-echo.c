@@ -47,6 +47,8 @@
  *
  * --syscalls auto (the default) takes perf when it works, else trap. (a), (b)
  * and raw (f) also count their own calls; -v shows both as a cross-check.
+ * --syscall-histogram breaks the trapped calls down by system call number,
+ * keeping apart the benchmark's own clock reads.
  * What io_uring does inside one io_uring_enter is not a system call.
  *
  * The benchmark reports; it never fails because a target is missed. It exits
@@ -124,6 +126,7 @@ static struct {
 	const char *syscalls;	/* auto, perf, trap or off */
 	const char *only;
 	bool verbose;
+	bool histogram;		/* --syscall-histogram */
 	const char *device;	/* --device: a control device instead of a socketpair */
 	uint32_t dst;		/* --dst: the remote's echo address on that device */
 } opt = {
@@ -135,11 +138,17 @@ static struct {
 	.dst = 0x400,
 };
 
+/* Set while the benchmark reads its own clock: where clock_gettime is a real
+ * system call (no vDSO clock source), the histogram tells its calls apart. */
+static __thread volatile sig_atomic_t sc_own_clock;
+
 static int64_t now_ns(void)
 {
 	struct timespec ts;
 
+	sc_own_clock = 1;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sc_own_clock = 0;
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
@@ -171,13 +180,22 @@ __asm__(".text\n"
 /* Only the filtered thread ever traps, so plain variables suffice. */
 static volatile long sc_calls;
 static volatile sig_atomic_t sc_counting;
+/* --syscall-histogram: the same calls by system call number. */
+#define SC_HIST_MAX	512
+static volatile long sc_hist[SC_HIST_MAX];
+static volatile long sc_hist_own;	/* the benchmark's own clock reads */
 
 static void sc_on_sigsys(int sig, siginfo_t *si, void *ucv)
 {
 	greg_t *g = ((ucontext_t *)ucv)->uc_mcontext.gregs;
 
-	if (sc_counting)
+	if (sc_counting) {
 		sc_calls++;
+		if (sc_own_clock)
+			sc_hist_own++;
+		else if (si->si_syscall >= 0 && si->si_syscall < SC_HIST_MAX)
+			sc_hist[si->si_syscall]++;
+	}
 	g[REG_RAX] = bench_sc_tramp(si->si_syscall, g[REG_RDI], g[REG_RSI], g[REG_RDX],
 				    g[REG_R10], g[REG_R8], g[REG_R9]);
 }
@@ -260,8 +278,11 @@ static const char *sc_probe(void)
 	return why;
 }
 #else
+#define SC_HIST_MAX	1
 static long sc_calls;
 static int sc_counting;
+static long sc_hist[SC_HIST_MAX];
+static long sc_hist_own;
 
 static int sc_install(void)
 {
@@ -463,6 +484,10 @@ static bool phase_tick(struct run *r, unsigned long msgs, int64_t now)
 			r->sc_start = perf_value(r->perf_fd);
 		} else {
 			r->sc_start = sc_calls;
+			if (r->count_syscalls) {
+				memset((void *)sc_hist, 0, sizeof(sc_hist));
+				sc_hist_own = 0;
+			}
 			sc_counting = r->count_syscalls;
 		}
 		r->phase = MEASURE;
@@ -1144,6 +1169,9 @@ struct result {
 	double own_sys;			/* per message, counted by the loop itself; -1: n/a */
 	double sys;			/* per message, by the counter; -1: n/a */
 	double trap_rate;		/* msgs/s of the seccomp-trapped pass */
+	long hist[SC_HIST_MAX];		/* the trapped pass's calls by number */
+	long hist_own;			/* of those, the benchmark's own clock reads */
+	unsigned long hist_msgs;	/* messages of that pass */
 };
 
 static void *run_thread(void *arg)
@@ -1274,6 +1302,9 @@ static void measure(const struct method *m, struct result *res)
 	msgs = r.m_end - r.m_start;
 	res->sys = (double)(r.sc_end - r.sc_start) / (double)msgs;
 	res->trap_rate = (double)msgs / ((double)(r.t_end - r.t_start) / 1e9);
+	memcpy(res->hist, (const void *)sc_hist, sizeof(res->hist));
+	res->hist_own = sc_hist_own;
+	res->hist_msgs = msgs;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -1449,6 +1480,64 @@ static void print_tables(const bool *selected)
 	       "the trapped pass; rate min = slowest of the rounds.\n");
 }
 
+/* Names of the calls an event loop makes; others are shown by number. */
+static const char *syscall_name(int nr)
+{
+	static const struct {
+		int nr;
+		const char *name;
+	} names[] = {
+		{ SYS_read, "read" }, { SYS_write, "write" }, { SYS_close, "close" },
+		{ SYS_poll, "poll" }, { SYS_ioctl, "ioctl" }, { SYS_nanosleep, "nanosleep" },
+		{ SYS_getpid, "getpid" }, { SYS_sendto, "sendto" }, { SYS_recvfrom, "recvfrom" },
+		{ SYS_futex, "futex" }, { SYS_epoll_wait, "epoll_wait" },
+		{ SYS_epoll_ctl, "epoll_ctl" }, { SYS_clock_gettime, "clock_gettime" },
+		{ SYS_timerfd_settime, "timerfd_settime" }, { SYS_ppoll, "ppoll" },
+		{ SYS_epoll_pwait, "epoll_pwait" }, { SYS_getrusage, "getrusage" },
+		{ SYS_rt_sigprocmask, "rt_sigprocmask" }, { SYS_mmap, "mmap" },
+		{ SYS_munmap, "munmap" }, { SYS_mprotect, "mprotect" }, { SYS_brk, "brk" },
+		{ SYS_fcntl, "fcntl" },
+#ifdef SYS_io_uring_enter
+		{ SYS_io_uring_enter, "io_uring_enter" },
+#endif
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].nr == nr)
+			return names[i].name;
+	return NULL;
+}
+
+/* --syscall-histogram: each method's trapped calls by number, per message. */
+static void print_histograms(const bool *selected)
+{
+	size_t i;
+	int nr;
+
+	printf("\nSystem calls per message by number (seccomp trap pass, caller's thread;\n"
+	       "clock_gettime is one only where the clock source has no vDSO access)\n");
+	for (i = 0; i < N_METHODS; i++) {
+		const struct result *res = &results[i];
+
+		if (!selected[i] || !res->ran || !res->hist_msgs)
+			continue;
+		printf("%s (%lu messages)\n", res->label, res->hist_msgs);
+		for (nr = 0; nr < SC_HIST_MAX; nr++) {
+			const char *name = syscall_name(nr);
+
+			if (!res->hist[nr])
+				continue;
+			printf("  %4d %-16s %9ld  %8.3f\n", nr, name ? name : "?", res->hist[nr],
+			       (double)res->hist[nr] / (double)res->hist_msgs);
+		}
+		if (res->hist_own)
+			printf("  %4d %-16s %9ld  %8.3f  (the benchmark's own clock reads)\n",
+			       SYS_clock_gettime, "clock_gettime", res->hist_own,
+			       (double)res->hist_own / (double)res->hist_msgs);
+	}
+}
+
 /* One line of the target table: the value for each engine against the target. */
 static void print_target(const char *what, const char *target, double limit, bool at_least,
 			 bool ratio, double v_uring, double v_epoll)
@@ -1533,6 +1622,8 @@ static void usage(FILE *f)
 		"               (a seccomp trap; unprivileged, x86-64), auto (perf, else\n"
 		"               trap; the default) or off\n"
 		"  --no-syscalls  the same as --syscalls off\n"
+		"  --syscall-histogram  also print, per method, the system calls of the\n"
+		"               trapped pass by number (implies --syscalls trap)\n"
 		"  --peer KIND  far end: simple (blocking read + write per message, the\n"
 		"               default) or batch (recvmmsg + sendmmsg, a faster far end)\n"
 		"  --device CTRL  use this rpmsg control device (e.g. /dev/rpmsg_ctrl0)\n"
@@ -1564,6 +1655,7 @@ static void parse_args(int argc, char **argv)
 		{ "syscalls", required_argument, NULL, 'Y' },
 		{ "peer", required_argument, NULL, 'P' },
 		{ "no-syscalls", no_argument, NULL, 'X' },
+		{ "syscall-histogram", no_argument, NULL, 'H' },
 		{ "device", required_argument, NULL, 'D' },
 		{ "dst", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
@@ -1608,6 +1700,9 @@ static void parse_args(int argc, char **argv)
 		case 'X':
 			opt.syscalls = "off";
 			break;
+		case 'H':
+			opt.histogram = true;
+			break;
 		case 'P':
 			if (strcmp(optarg, "simple") && strcmp(optarg, "batch")) {
 				fprintf(stderr, "bench-echo: --peer takes simple or batch\n");
@@ -1643,6 +1738,15 @@ static void parse_args(int argc, char **argv)
 	if (optind < argc) {
 		usage(stderr);
 		exit(2);
+	}
+	if (opt.histogram) {
+		/* Only the trap sees each call's number. */
+		if (!strcmp(opt.syscalls, "auto"))
+			opt.syscalls = "trap";
+		if (strcmp(opt.syscalls, "trap")) {
+			fprintf(stderr, "bench-echo: --syscall-histogram needs --syscalls trap\n");
+			exit(2);
+		}
 	}
 }
 
@@ -1722,5 +1826,7 @@ int main(int argc, char **argv)
 	}
 	print_tables(selected);
 	print_targets();
+	if (opt.histogram && counter == COUNTER_TRAP)
+		print_histograms(selected);
 	return failed ? 1 : 0;
 }
