@@ -5,6 +5,7 @@
  * check-vm: the library's Check suite against the real rpmsg drivers, run in
  * the test VM by tests/kernel/check-kernel.sh (once per engine: RPMSG_ENGINE
  * = uring or epoll). RPMSG_VM_SLOW=1 adds the 15 s timeout test.
+ * RPMSG_VM_SOAK=N runs only the soak instead: N echoed send_async messages.
  */
 
 #include <signal.h>
@@ -21,7 +22,8 @@ void vm_add_tool_suites(SRunner *sr)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite_vm_discovery());
+	bool soak = getenv("RPMSG_VM_SOAK") != NULL;
+	SRunner *sr = srunner_create(soak ? suite_vm_soak() : suite_vm_discovery());
 	enum rpmsg_engine want = vm_engine_wanted();
 	struct rpmsg_ctx *ctx;
 	struct utsname u;
@@ -43,6 +45,8 @@ int main(void)
 	}
 	rpmsg_ctx_free(ctx);
 	fflush(stdout);
+	if (soak)
+		goto run;
 
 	srunner_add_suite(sr, suite_vm_ept());
 	srunner_add_suite(sr, suite_vm_send());
@@ -52,6 +56,7 @@ int main(void)
 	srunner_add_suite(sr, suite_vm_iowq());
 	srunner_add_suite(sr, suite_vm_signals());
 	vm_add_tool_suites(sr);
+run:
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -23,6 +23,7 @@ Suite *suite_vm_rx(void);
 Suite *suite_vm_down(void);
 Suite *suite_vm_iowq(void);
 Suite *suite_vm_signals(void);
+Suite *suite_vm_soak(void);
 
 /* Remote address the fixture's endpoint talks to (the loopback echoes any). */
 #define VM_DST		0x500U
