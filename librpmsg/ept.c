@@ -341,6 +341,19 @@ RPMSG_API int rpmsg_ept_destroy(struct rpmsg_ept *ept)
 	return 0;
 }
 
+/* Free now, or, inside dispatch, once it ends: a callback may still hold the
+ * pointer, and the receive path may be walking a sibling whose reply the
+ * callback is handling. */
+static void free_or_defer(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
+{
+	if (ctx->in_dispatch) {
+		ept->next = ctx->zombies;
+		ctx->zombies = ept;
+	} else {
+		rpmsgi_ept_free(ept);
+	}
+}
+
 RPMSG_API void rpmsg_ept_close(struct rpmsg_ept *ept)
 {
 	struct rpmsg_ctx *ctx;
@@ -354,16 +367,10 @@ RPMSG_API void rpmsg_ept_close(struct rpmsg_ept *ept)
 
 		ept->siblings = sib->sibling_next;
 		close_one(sib);
-		rpmsgi_ept_free(sib);
+		free_or_defer(ctx, sib);
 	}
 	close_one(ept);
-	if (ctx->in_dispatch) {
-		/* A callback may still hold the pointer: free when dispatch ends. */
-		ept->next = ctx->zombies;
-		ctx->zombies = ept;
-	} else {
-		rpmsgi_ept_free(ept);
-	}
+	free_or_defer(ctx, ept);
 }
 
 static bool is_rpmsg_eptdev(struct rpmsg_ctx *ctx, dev_t rdev, struct rpmsg_ept *ept)

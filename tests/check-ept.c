@@ -161,6 +161,111 @@ START_TEST(test_ept_close_from_own_callback)
 }
 END_TEST
 
+struct close_on {
+	uint32_t src;		/* close when a message from this address arrives */
+	unsigned int rx_calls;
+	unsigned int after_close;	/* callbacks that ran after the close: must stay 0 */
+	bool closed;
+};
+
+static void rx_closes_on_src(struct rpmsg_ept *ept, const void *data, size_t len, uint32_t src,
+			     void *user)
+{
+	struct close_on *c = user;
+
+	if (c->closed) {
+		c->after_close++;
+		return;
+	}
+	c->rx_calls++;
+	if (src == c->src) {
+		c->closed = true;
+		rpmsg_ept_close(ept);
+	}
+}
+
+/* A reply that came through a sendto sibling closes its owner: the sibling
+ * being delivered is freed only when dispatch ends. */
+START_TEST(test_ept_close_from_sibling_rx)
+{
+	struct close_on c = { .src = 40 };
+	int i;
+
+	rpmsg_ept_set_rx_cb(fx.ept, rx_closes_on_src, &c);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(rpmsg_ept_sendto(fx.ept, "to40", 4, 40), 0);
+	ck_assert(dispatch_until(fx.ctx, c.closed, 2000));
+	fx.ept = NULL;	/* closed by the callback */
+	rpmsg_ctx_dispatch(fx.ctx, 50);
+	ck_assert_uint_eq(c.rx_calls, 1);
+	ck_assert_uint_eq(c.after_close, 0);
+}
+END_TEST
+
+static void event_closes(struct rpmsg_ept *ept, enum rpmsg_event ev, int err, void *user)
+{
+	struct close_on *c = user;
+
+	if (c->closed) {
+		c->after_close++;
+		return;
+	}
+	c->closed = true;
+	rpmsg_ept_close(ept);
+}
+
+/* The down event closes an endpoint whose sendto sibling went down with it
+ * and still has messages to deliver. */
+START_TEST(test_ept_close_from_event_with_sibling)
+{
+	struct close_on c = { .src = RPMSG_ADDR_ANY };
+	int i;
+
+	ck_assert_int_eq(rpmsg_ept_sendto(fx.ept, "to40", 4, 40), 0);
+	rpmsg_ept_set_rx_cb(fx.ept, rx_closes_on_src, &c);
+	rpmsg_ept_set_event_cb(fx.ept, event_closes, &c);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(rpmsg_ept_sendto(fx.ept, "to40", 4, 40), 0);
+	rpmsg_sim_crash(fx.sim);
+	ck_assert(dispatch_until(fx.ctx, c.closed, 2000));
+	fx.ept = NULL;
+	rpmsg_ctx_dispatch(fx.ctx, 50);
+	ck_assert_uint_eq(c.after_close, 0);
+}
+END_TEST
+
+static void done_closes(struct rpmsg_ept *ept, int status, void *user)
+{
+	struct close_on *c = user;
+
+	if (c->closed) {
+		c->after_close++;
+		return;
+	}
+	c->closed = true;
+	rpmsg_ept_close(ept);
+}
+
+/* An asynchronous send's completion closes an endpoint while replies wait
+ * on its sendto sibling. */
+START_TEST(test_ept_close_from_done_with_sibling)
+{
+	struct close_on c = { .src = RPMSG_ADDR_ANY };
+	int i;
+
+	rpmsg_ept_set_rx_cb(fx.ept, rx_closes_on_src, &c);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(rpmsg_ept_sendto(fx.ept, "to40", 4, 40), 0);
+	ck_assert_int_eq(rpmsg_ept_send_async(fx.ept, "a", 1, done_closes, &c), 0);
+	ck_assert_int_eq(rpmsg_ept_send_async(fx.ept, "b", 1, done_closes, &c), 0);
+	ck_assert(dispatch_until(fx.ctx, c.closed, 2000));
+	fx.ept = NULL;
+	rpmsg_ctx_dispatch(fx.ctx, 50);
+	/* The second send completed once, inside the close. */
+	ck_assert_uint_eq(c.after_close, 1);
+}
+END_TEST
+
 /* A remote crash: the event runs once, with EPIPE; sends then fail with EPIPE,
  * queued sends complete with -EPIPE. */
 START_TEST(test_ept_down_event_once)
@@ -321,6 +426,9 @@ Suite *suite_ept(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_ept_close_cancels_queue);
 	tcase_add_test(tc, test_ept_close_from_own_callback);
+	tcase_add_test(tc, test_ept_close_from_sibling_rx);
+	tcase_add_test(tc, test_ept_close_from_event_with_sibling);
+	tcase_add_test(tc, test_ept_close_from_done_with_sibling);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("down");
