@@ -102,10 +102,21 @@ err:
 	return NULL;
 }
 
+/* Inside a callback the engine and the endpoint being delivered or closed
+ * are in use: what the header forbids there fails with EBUSY. */
+static bool in_callback(const struct rpmsg_ctx *ctx)
+{
+	return ctx->in_dispatch || ctx->in_callback;
+}
+
 RPMSG_API void rpmsg_ctx_free(struct rpmsg_ctx *ctx)
 {
 	if (!ctx)
 		return;
+	if (in_callback(ctx)) {
+		errno = EBUSY;
+		return;
+	}
 	while (ctx->epts)
 		rpmsg_ept_close(ctx->epts);
 	while (ctx->sims)
@@ -290,7 +301,7 @@ RPMSG_API int rpmsg_ctx_dispatch(struct rpmsg_ctx *ctx, int timeout_ms)
 	int rounds = 0;
 	int ret = 0;
 
-	if (ctx->in_dispatch) {
+	if (in_callback(ctx)) {
 		errno = EBUSY;
 		return -1;
 	}

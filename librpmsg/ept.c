@@ -357,10 +357,14 @@ static void free_or_defer(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
 RPMSG_API void rpmsg_ept_close(struct rpmsg_ept *ept)
 {
 	struct rpmsg_ctx *ctx;
+	bool was_in_callback;
 
 	if (!ept || ept->closing)
 		return;
 	ctx = ept->ctx;
+	/* The completions run here are callbacks: no dispatch, no ctx_free. */
+	was_in_callback = ctx->in_callback;
+	ctx->in_callback = true;
 	ept->closing = true;
 	while (ept->siblings) {
 		struct rpmsg_ept *sib = ept->siblings;
@@ -371,6 +375,7 @@ RPMSG_API void rpmsg_ept_close(struct rpmsg_ept *ept)
 	}
 	close_one(ept);
 	free_or_defer(ctx, ept);
+	ctx->in_callback = was_in_callback;
 }
 
 static bool is_rpmsg_eptdev(struct rpmsg_ctx *ctx, dev_t rdev, struct rpmsg_ept *ept)

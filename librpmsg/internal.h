@@ -168,7 +168,7 @@ struct rpmsg_ctx {
 	atomic_bool wake_pending;
 	atomic_bool down_hint;		/* a synchronous send saw an endpoint go down */
 	atomic_bool in_dispatch;
-	bool in_callback;
+	bool in_callback;		/* rpmsg_ept_close runs completions, maybe outside dispatch */
 	char *sysfs_root;
 	char *dev_root;
 	struct rpmsg_ept *epts;		/* open endpoints */

@@ -14,7 +14,9 @@
  * - Object arguments must not be NULL unless a function says otherwise;
  *   constructors check their arguments and fail with EINVAL.
  * - Callbacks run only inside ::rpmsg_ctx_dispatch (or, where stated,
- *   inside ::rpmsg_ept_close), on the calling thread.
+ *   inside ::rpmsg_ept_close and ::rpmsg_ctx_free), on the calling thread.
+ *   From any callback, ::rpmsg_ctx_dispatch fails with EBUSY and
+ *   ::rpmsg_ctx_free does nothing (errno EBUSY).
  * - A context and everything attached to it belong to one thread at a time.
  *   The synchronous ::rpmsg_ept_send, ::rpmsg_ept_send_timeout and
  *   ::rpmsg_ept_trysend may also be called from other threads while the
@@ -113,9 +115,11 @@ struct rpmsg_ctx *rpmsg_ctx_new(unsigned int flags);
  * @param ctx Context, or NULL (nothing happens).
  *
  * Endpoints still open are closed first, as by ::rpmsg_ept_close (their
- * queued asynchronous sends complete with -ECANCELED), then control devices
- * and simulated remotes still attached are released. Must not be called
- * from a callback.
+ * queued asynchronous sends complete with -ECANCELED, inside this call), then
+ * control devices and simulated remotes still attached are released.
+ * Must not be called from a callback, including the completions that
+ * ::rpmsg_ept_close and ::rpmsg_ctx_free run: there it frees nothing and sets
+ * errno EBUSY.
  */
 void rpmsg_ctx_free(struct rpmsg_ctx *ctx);
 
@@ -138,7 +142,9 @@ int rpmsg_ctx_get_fd(struct rpmsg_ctx *ctx);
  * Submits queued sends, collects received messages and completions and runs
  * the callbacks, all on the calling thread.
  *
- * Errors: EBUSY (called from a callback), EINVAL (timeout below -1),
+ * Errors: EBUSY (called from a callback: one run by this function, or a
+ * send completion run by ::rpmsg_ept_close or ::rpmsg_ctx_free), EINVAL
+ * (timeout below -1),
  * EINTR (the wait was interrupted and no callback ran: a signal, or, with
  * no signal at all, kernel task work queued for this thread, which Linux
  * delivers the same way; an io_uring ring of the same thread, even a closed
@@ -486,8 +492,10 @@ struct rpmsg_ept *rpmsg_ept_open_fd(struct rpmsg_ctx *ctx, int fd);
  * device if the library created it (exactly once, and never after it went
  * down), and closes the descriptor. No callback of @p ept runs after this
  * returns. May be called from any callback of the endpoint's context,
- * including the endpoint's own; the memory is then freed once the
- * callback returns.
+ * including the endpoint's own; the memory is then freed once
+ * ::rpmsg_ctx_dispatch ends. The completions run here are callbacks:
+ * ::rpmsg_ctx_dispatch fails with EBUSY in them and ::rpmsg_ctx_free does
+ * nothing.
  */
 void rpmsg_ept_close(struct rpmsg_ept *ept);
 
