@@ -158,38 +158,41 @@ RPMSG_API const char *rpmsg_engine_name(enum rpmsg_engine engine)
 	return NULL;
 }
 
-static int set_root(char **slot, const char *value, const char *fallback)
+/* A new copy of a root (value, or fallback for NULL), or NULL with errno. */
+static char *copy_root(const char *value, const char *fallback)
 {
-	char *copy;
-
-	if (value && !*value)
-		return -EINVAL;
-	if (value && strlen(value) >= 4096)
-		return -ENAMETOOLONG;
-	copy = strdup(value ? value : fallback);
-	if (!copy)
-		return -ENOMEM;
-	free(*slot);
-	*slot = copy;
-	return 0;
+	if (value && !*value) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (value && strlen(value) >= 4096) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return strdup(value ? value : fallback);
 }
 
 RPMSG_API int rpmsg_ctx_set_roots(struct rpmsg_ctx *ctx, const char *sysfs_root,
 				  const char *dev_root)
 {
-	int ret;
+	char *sysfs_copy, *dev_copy;
 
-	if ((sysfs_root && !*sysfs_root) || (dev_root && !*dev_root)) {
-		errno = EINVAL;
+	/* Both copies first: a failure changes neither root. */
+	sysfs_copy = copy_root(sysfs_root, "/sys");
+	if (!sysfs_copy)
+		return -1;
+	dev_copy = copy_root(dev_root, "/dev");
+	if (!dev_copy) {
+		int err = errno;
+
+		free(sysfs_copy);
+		errno = err;
 		return -1;
 	}
-	ret = set_root(&ctx->sysfs_root, sysfs_root, "/sys");
-	if (!ret)
-		ret = set_root(&ctx->dev_root, dev_root, "/dev");
-	if (ret < 0) {
-		errno = -ret;
-		return -1;
-	}
+	free(ctx->sysfs_root);
+	ctx->sysfs_root = sysfs_copy;
+	free(ctx->dev_root);
+	ctx->dev_root = dev_copy;
 	return 0;
 }
 

@@ -87,6 +87,29 @@ START_TEST(test_ctx_roots)
 }
 END_TEST
 
+/* A failure on either root changes neither. */
+START_TEST(test_ctx_roots_atomic)
+{
+	char *long_root = malloc(5000);
+
+	ck_assert_ptr_nonnull(long_root);
+	memset(long_root, 'a', 4999);
+	long_root[0] = '/';
+	long_root[4999] = '\0';
+	ck_assert_int_eq(rpmsg_ctx_set_roots(fx.ctx, "/tmp/s", "/tmp/d"), 0);
+	ck_assert_errno(rpmsg_ctx_set_roots(fx.ctx, "/tmp/s2", long_root), ENAMETOOLONG);
+	ck_assert_str_eq(rpmsg_ctx_get_sysfs_root(fx.ctx), "/tmp/s");
+	ck_assert_str_eq(rpmsg_ctx_get_dev_root(fx.ctx), "/tmp/d");
+	ck_assert_errno(rpmsg_ctx_set_roots(fx.ctx, "/tmp/s2", ""), EINVAL);
+	ck_assert_str_eq(rpmsg_ctx_get_sysfs_root(fx.ctx), "/tmp/s");
+	ck_assert_errno(rpmsg_ctx_set_roots(fx.ctx, long_root, "/tmp/d2"), ENAMETOOLONG);
+	ck_assert_str_eq(rpmsg_ctx_get_dev_root(fx.ctx), "/tmp/d");
+	ck_assert_errno(rpmsg_ctx_set_roots(fx.ctx, NULL, long_root), ENAMETOOLONG);
+	ck_assert_str_eq(rpmsg_ctx_get_sysfs_root(fx.ctx), "/tmp/s");
+	free(long_root);
+}
+END_TEST
+
 /* dispatch: a timeout below -1 is EINVAL; with nothing to do, 0 returns 0 at once. */
 START_TEST(test_ctx_dispatch_args)
 {
@@ -304,6 +327,7 @@ Suite *suite_ctx(void)
 	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_ctx_roots);
+	tcase_add_test(tc, test_ctx_roots_atomic);
 	tcase_add_test(tc, test_ctx_dispatch_args);
 	tcase_add_test(tc, test_ctx_dispatch_nested);
 	tcase_add_test(tc, test_ctx_reenter_from_close_completion);

@@ -173,9 +173,13 @@ const char *rpmsg_engine_name(enum rpmsg_engine engine);
  * @param ctx Context.
  * @param sysfs_root Directory that stands for /sys, or NULL for "/sys".
  * @param dev_root Directory that stands for /dev, or NULL for "/dev".
- * @return 0, or -1 on error: EINVAL (empty string), ENAMETOOLONG, ENOMEM.
+ * @return 0, or -1 on error: EINVAL (empty string),
+ *         ENAMETOOLONG (4096 bytes or more), ENOMEM. On error neither root
+ *         changes.
  *
  * Meant for tests that fabricate sysfs trees. Affects objects opened later.
+ * The strings returned earlier by ::rpmsg_ctx_get_sysfs_root and
+ * ::rpmsg_ctx_get_dev_root are freed when this succeeds.
  */
 int rpmsg_ctx_set_roots(struct rpmsg_ctx *ctx, const char *sysfs_root, const char *dev_root);
 
