@@ -414,6 +414,22 @@ static bool is_rpmsg_eptdev(struct rpmsg_ctx *ctx, dev_t rdev, struct rpmsg_ept 
 	return true;
 }
 
+/* One owner per descriptor: fd already belongs to an endpoint of ctx
+ * (siblings made by sendto are not on the context's list). */
+static bool fd_in_use(struct rpmsg_ctx *ctx, int fd)
+{
+	struct rpmsg_ept *ept, *sib;
+
+	for (ept = ctx->epts; ept; ept = ept->next) {
+		if (ept->fd == fd)
+			return true;
+		for (sib = ept->siblings; sib; sib = sib->sibling_next)
+			if (sib->fd == fd)
+				return true;
+	}
+	return false;
+}
+
 /* Check what fd is and fill in the endpoint's identity. */
 static int identify_fd(struct rpmsg_ctx *ctx, int fd, struct rpmsg_ept *ept)
 {
@@ -422,13 +438,18 @@ static int identify_fd(struct rpmsg_ctx *ctx, int fd, struct rpmsg_ept *ept)
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (S_ISSOCK(st.st_mode)) {
-		int type;
+		int type, domain;
 		socklen_t len = sizeof(type);
 
 		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
 			return -errno;
-		if (type != SOCK_SEQPACKET && type != SOCK_DGRAM)
-			return -ENOTTY;	/* a byte stream has no message boundaries */
+		len = sizeof(domain);
+		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
+			return -errno;
+		/* Only what the simulator uses: a byte stream has no message
+		 * boundaries, a datagram socket no connection that can go down. */
+		if (domain != AF_UNIX || type != SOCK_SEQPACKET)
+			return -ENOTTY;
 		ept->is_socket = true;
 		ept->pollout_ok = true;
 		return 0;
@@ -452,6 +473,10 @@ RPMSG_API struct rpmsg_ept *rpmsg_ept_open_fd(struct rpmsg_ctx *ctx, int fd)
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0)
 		return NULL;	/* EBADF */
+	if (fd_in_use(ctx, fd)) {
+		errno = EBUSY;
+		return NULL;
+	}
 	ept = rpmsgi_ept_new(ctx, fd, NULL);
 	if (!ept)
 		return NULL;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "check-common.h"
@@ -100,6 +101,45 @@ START_TEST(test_ept_open_fd_socket)
 	ck_assert_uint_eq(rec.last_len, 5);
 	ck_assert_errno(rpmsg_ept_sendto(ept, "x", 1, 77), EOPNOTSUPP);
 	rpmsg_ept_close(ept);
+	close(s[1]);
+}
+END_TEST
+
+/* A descriptor an endpoint of the context already owns is refused with
+ * EBUSY, on both engines, and the first owner keeps working. */
+START_TEST(test_ept_open_fd_twice)
+{
+	struct recorder rec = { 0 };
+	struct rpmsg_ept *ept;
+	int s[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, s), 0);
+	ept = rpmsg_ept_open_fd(fx.ctx, s[0]);
+	ck_assert_ptr_nonnull(ept);
+	ck_assert_null_errno(rpmsg_ept_open_fd(fx.ctx, s[0]), EBUSY);
+	ck_assert_null_errno(rpmsg_ept_open_fd(fx.ctx, rpmsg_ept_get_fd(fx.ept)), EBUSY);
+	rpmsg_ept_set_rx_cb(ept, rec_rx, &rec);
+	ck_assert_int_eq(write(s[1], "one", 3), 3);
+	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 1, 2000));
+	rpmsg_ept_close(ept);
+	close(s[1]);
+}
+END_TEST
+
+/* Sockets other than AF_UNIX SOCK_SEQPACKET are refused with ENOTTY: datagram
+ * sockets (AF_UNIX or UDP) have no connection that can go down. */
+START_TEST(test_ept_open_fd_datagram)
+{
+	int s[2], udp;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, s), 0);
+	ck_assert_null_errno(rpmsg_ept_open_fd(fx.ctx, s[0]), ENOTTY);
+	ck_assert(!(fcntl(s[0], F_GETFL) & O_NONBLOCK));	/* left as it was */
+	udp = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(udp, 0);
+	ck_assert_null_errno(rpmsg_ept_open_fd(fx.ctx, udp), ENOTTY);
+	close(udp);
+	close(s[0]);
 	close(s[1]);
 }
 END_TEST
@@ -418,6 +458,8 @@ Suite *suite_ept(void)
 	tcase_add_test(tc, test_ept_cb_data);
 	tcase_add_test(tc, test_ept_open_fd_errors);
 	tcase_add_test(tc, test_ept_open_fd_socket);
+	tcase_add_test(tc, test_ept_open_fd_twice);
+	tcase_add_test(tc, test_ept_open_fd_datagram);
 	tcase_add_test(tc, test_ept_open_errors);
 	suite_add_tcase(s, tc);
 

@@ -473,15 +473,18 @@ struct rpmsg_ept *rpmsg_ept_open(struct rpmsg_ctx *ctx, const char *path);
 /**
  * @brief Adopt an open file descriptor as an endpoint.
  * @param ctx Context.
- * @param fd Descriptor of an endpoint device, or of a socket with message
- *        boundaries (AF_UNIX SOCK_SEQPACKET) for tests. It is switched to
- *        O_NONBLOCK.
+ * @param fd Descriptor of an endpoint device, or, for tests, of an
+ *        AF_UNIX SOCK_SEQPACKET socket (what the simulated remote uses). It is
+ *        switched to O_NONBLOCK.
  * @return New endpoint or NULL on error. On success the endpoint owns @p fd
- *         and closes it; on failure the caller keeps it.
+ *         and closes it; on failure the caller keeps it, with its flags
+ *         unchanged.
  *
- * Errors: EINVAL (NULL ctx), EBADF (not an open descriptor), ENOTTY (neither
- * a character device nor a socket), ENODEV (a character device that is not
- * an rpmsg endpoint device), ENOMEM.
+ * Errors: EINVAL (NULL ctx), EBADF (not an open descriptor), EBUSY (an
+ * endpoint of @p ctx already owns @p fd, whichever the engine), ENOTTY
+ * (neither a character device nor an AF_UNIX SOCK_SEQPACKET socket: pipes,
+ * files, byte streams and datagram sockets, AF_UNIX or UDP, are refused),
+ * ENODEV (a character device that is not an rpmsg endpoint device), ENOMEM.
  * An adopted endpoint has no control device: ::rpmsg_ept_sendto to another
  * destination fails with EOPNOTSUPP.
  */
