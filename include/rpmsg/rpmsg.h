@@ -450,8 +450,20 @@ typedef void (*rpmsg_rx_fn)(struct rpmsg_ept *ept, const void *data, size_t len,
  * @brief Event callback.
  * @param ept Endpoint.
  * @param event ::RPMSG_EVENT_DOWN.
- * @param error Cause: EPIPE, ENETRESET or ECONNRESET.
+ * @param error Cause: the first error that ended the endpoint, one of
+ *        - EPIPE: a send or a receive failed with it, the descriptor reported
+ *          POLLERR/POLLHUP (epoll engine), a socket reached end of file, or
+ *          ::rpmsg_ept_destroy;
+ *        - ENETRESET, ECONNRESET, ENOTCONN: a send or a receive failed with it;
+ *        - ENODEV, ENXIO: a receive failed with it (the device vanished);
+ *        - any other errno a read of the endpoint's descriptor failed with
+ *          except EAGAIN and EINTR (e.g. EIO, ENOMEM, EFAULT): it ends
+ *          reception the same way (seen once an rx callback is set).
  * @param user_data Pointer given with the callback.
+ *
+ * A sibling made by ::rpmsg_ept_sendto that goes down alone is not reported:
+ * delivery from its destination stops and ::rpmsg_ept_sendto to it fails with
+ * EPIPE.
  */
 typedef void (*rpmsg_event_fn)(struct rpmsg_ept *ept, enum rpmsg_event event, int error,
 			       void *user_data);
