@@ -138,11 +138,13 @@ RPMSG_API void rpmsg_ctx_free(struct rpmsg_ctx *ctx)
 
 RPMSG_API int rpmsg_ctx_get_fd(struct rpmsg_ctx *ctx)
 {
+	RPMSGI_REQUIRE(ctx, -1);
 	return ctx->engine->get_fd(ctx);
 }
 
 RPMSG_API enum rpmsg_engine rpmsg_ctx_get_engine(struct rpmsg_ctx *ctx)
 {
+	RPMSGI_REQUIRE(ctx, (enum rpmsg_engine)0);
 	return ctx->engine->id;
 }
 
@@ -177,6 +179,7 @@ RPMSG_API int rpmsg_ctx_set_roots(struct rpmsg_ctx *ctx, const char *sysfs_root,
 {
 	char *sysfs_copy, *dev_copy;
 
+	RPMSGI_REQUIRE(ctx, -1);
 	/* Both copies first: a failure changes neither root. */
 	sysfs_copy = copy_root(sysfs_root, "/sys");
 	if (!sysfs_copy)
@@ -198,11 +201,13 @@ RPMSG_API int rpmsg_ctx_set_roots(struct rpmsg_ctx *ctx, const char *sysfs_root,
 
 RPMSG_API const char *rpmsg_ctx_get_sysfs_root(struct rpmsg_ctx *ctx)
 {
+	RPMSGI_REQUIRE(ctx, NULL);
 	return ctx->sysfs_root;
 }
 
 RPMSG_API const char *rpmsg_ctx_get_dev_root(struct rpmsg_ctx *ctx)
 {
+	RPMSGI_REQUIRE(ctx, NULL);
 	return ctx->dev_root;
 }
 
@@ -304,6 +309,7 @@ RPMSG_API int rpmsg_ctx_dispatch(struct rpmsg_ctx *ctx, int timeout_ms)
 	int rounds = 0;
 	int ret = 0;
 
+	RPMSGI_REQUIRE(ctx, -1);
 	if (in_callback(ctx)) {
 		errno = EBUSY;
 		return -1;

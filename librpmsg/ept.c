@@ -294,7 +294,8 @@ static void close_one(struct rpmsg_ept *ept)
 
 RPMSG_API int rpmsg_ept_set_destroy_on_close(struct rpmsg_ept *ept, bool destroy)
 {
-	if (!ept || ept->closing) {
+	RPMSGI_REQUIRE(ept, -1);
+	if (ept->closing) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -310,7 +311,8 @@ RPMSG_API int rpmsg_ept_destroy(struct rpmsg_ept *ept)
 {
 	int ret;
 
-	if (!ept || ept->closing) {
+	RPMSGI_REQUIRE(ept, -1);
+	if (ept->closing) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -466,10 +468,7 @@ RPMSG_API struct rpmsg_ept *rpmsg_ept_open_fd(struct rpmsg_ctx *ctx, int fd)
 	struct rpmsg_ept *ept;
 	int flags, ret;
 
-	if (!ctx) {
-		errno = EINVAL;
-		return NULL;
-	}
+	RPMSGI_REQUIRE(ctx, NULL);
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0)
 		return NULL;	/* EBADF */
@@ -521,41 +520,49 @@ RPMSG_API struct rpmsg_ept *rpmsg_ept_open(struct rpmsg_ctx *ctx, const char *pa
 
 RPMSG_API struct rpmsg_ctx *rpmsg_ept_get_ctx(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, NULL);
 	return ept->ctx;
 }
 
 RPMSG_API const char *rpmsg_ept_get_name(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, NULL);
 	return ept->name;
 }
 
 RPMSG_API uint32_t rpmsg_ept_get_src(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, RPMSG_ADDR_ANY);
 	return ept->src;
 }
 
 RPMSG_API uint32_t rpmsg_ept_get_dst(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, RPMSG_ADDR_ANY);
 	return ept->dst;
 }
 
 RPMSG_API const char *rpmsg_ept_get_path(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, NULL);
 	return ept->path;
 }
 
 RPMSG_API int rpmsg_ept_get_fd(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, -1);
 	return ept->fd;
 }
 
 RPMSG_API bool rpmsg_ept_is_down(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, false);
 	return rpmsgi_ept_down(ept);
 }
 
 RPMSG_API size_t rpmsg_ept_get_mtu(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, 0);
 	return ept->mtu;
 }
 
@@ -563,6 +570,7 @@ RPMSG_API int rpmsg_ept_set_mtu(struct rpmsg_ept *ept, size_t mtu)
 {
 	struct rpmsg_ept *sib;
 
+	RPMSGI_REQUIRE(ept, -1);
 	if (mtu == 0 || mtu > RPMSG_MTU_MAX) {
 		errno = EINVAL;
 		return -1;
@@ -576,6 +584,7 @@ RPMSG_API int rpmsg_ept_set_mtu(struct rpmsg_ept *ept, size_t mtu)
 
 RPMSG_API int rpmsg_ept_get_send_timeout(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, -1);
 	return ept->send_timeout_ms;
 }
 
@@ -583,6 +592,7 @@ RPMSG_API int rpmsg_ept_set_send_timeout(struct rpmsg_ept *ept, int timeout_ms)
 {
 	struct rpmsg_ept *sib;
 
+	RPMSGI_REQUIRE(ept, -1);
 	if (timeout_ms < -1) {
 		errno = EINVAL;
 		return -1;
@@ -605,6 +615,7 @@ static void ept_and_siblings_ready(struct rpmsg_ept *ept)
 
 RPMSG_API void rpmsg_ept_set_rx_cb(struct rpmsg_ept *ept, rpmsg_rx_fn cb, void *user_data)
 {
+	RPMSGI_REQUIRE_VOID(ept);
 	ept->rx_cb = cb;
 	ept->rx_data = user_data;
 	if (cb && !ept->closing)
@@ -613,12 +624,14 @@ RPMSG_API void rpmsg_ept_set_rx_cb(struct rpmsg_ept *ept, rpmsg_rx_fn cb, void *
 
 RPMSG_API void *rpmsg_ept_get_rx_cb_data(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, NULL);
 	return ept->rx_data;
 }
 
 RPMSG_API void rpmsg_ept_set_event_cb(struct rpmsg_ept *ept, rpmsg_event_fn cb,
 				      void *user_data)
 {
+	RPMSGI_REQUIRE_VOID(ept);
 	ept->ev_cb = cb;
 	ept->ev_data = user_data;
 	if (cb && !ept->closing && rpmsgi_ept_down(ept) && !ept->down_delivered)
@@ -627,5 +640,6 @@ RPMSG_API void rpmsg_ept_set_event_cb(struct rpmsg_ept *ept, rpmsg_event_fn cb,
 
 RPMSG_API void *rpmsg_ept_get_event_cb_data(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, NULL);
 	return ept->ev_data;
 }

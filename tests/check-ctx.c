@@ -110,6 +110,25 @@ START_TEST(test_ctx_roots_atomic)
 }
 END_TEST
 
+/* The NULL rule: every context function given NULL fails with EINVAL and
+ * its documented value; ctx_free(NULL) does nothing. */
+START_TEST(test_ctx_null)
+{
+	ck_assert_errno(rpmsg_ctx_get_fd(NULL), EINVAL);
+	errno = 0;
+	ck_assert_int_eq(rpmsg_ctx_get_engine(NULL), 0);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_errno(rpmsg_ctx_dispatch(NULL, 0), EINVAL);
+	ck_assert_errno(rpmsg_ctx_set_roots(NULL, "/tmp/s", "/tmp/d"), EINVAL);
+	ck_assert_null_errno(rpmsg_ctx_get_sysfs_root(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_ctx_get_dev_root(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_engine_name((enum rpmsg_engine)0), EINVAL);
+	errno = 0;
+	rpmsg_ctx_free(NULL);
+	ck_assert_int_eq(errno, 0);
+}
+END_TEST
+
 /* dispatch: a timeout below -1 is EINVAL; with nothing to do, 0 returns 0 at once. */
 START_TEST(test_ctx_dispatch_args)
 {
@@ -321,6 +340,7 @@ Suite *suite_ctx(void)
 	tcase_add_test(tc, test_ctx_engine_name);
 	tcase_add_test(tc, test_ctx_free_with_endpoints);
 	tcase_add_test(tc, test_ctx_reenter_from_free_completion);
+	tcase_add_test(tc, test_ctx_null);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("dispatch");

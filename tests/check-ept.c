@@ -144,6 +144,57 @@ START_TEST(test_ept_open_fd_datagram)
 }
 END_TEST
 
+static void null_rx(struct rpmsg_ept *ept, const void *data, size_t len, uint32_t src, void *user)
+{
+}
+
+static void null_event(struct rpmsg_ept *ept, enum rpmsg_event ev, int err, void *user)
+{
+}
+
+/* The NULL rule: every endpoint function given NULL fails with EINVAL and
+ * its documented value; close(NULL) does nothing. */
+START_TEST(test_ept_null)
+{
+	int data;
+
+	ck_assert_null_errno(rpmsg_ept_open(NULL, "/dev/rpmsg0"), EINVAL);
+	ck_assert_null_errno(rpmsg_ept_open_fd(NULL, 0), EINVAL);
+	ck_assert_errno(rpmsg_ept_set_destroy_on_close(NULL, false), EINVAL);
+	ck_assert_errno(rpmsg_ept_destroy(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_ept_get_ctx(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_ept_get_name(NULL), EINVAL);
+	errno = 0;
+	ck_assert_uint_eq(rpmsg_ept_get_src(NULL), RPMSG_ADDR_ANY);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_uint_eq(rpmsg_ept_get_dst(NULL), RPMSG_ADDR_ANY);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_null_errno(rpmsg_ept_get_path(NULL), EINVAL);
+	ck_assert_errno(rpmsg_ept_get_fd(NULL), EINVAL);
+	errno = 0;
+	ck_assert(!rpmsg_ept_is_down(NULL));
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_uint_eq(rpmsg_ept_get_mtu(NULL), 0);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_errno(rpmsg_ept_set_mtu(NULL, 100), EINVAL);
+	ck_assert_errno(rpmsg_ept_get_send_timeout(NULL), EINVAL);
+	ck_assert_errno(rpmsg_ept_set_send_timeout(NULL, 10), EINVAL);
+	errno = 0;
+	rpmsg_ept_set_rx_cb(NULL, null_rx, &data);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_null_errno(rpmsg_ept_get_rx_cb_data(NULL), EINVAL);
+	errno = 0;
+	rpmsg_ept_set_event_cb(NULL, null_event, &data);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_null_errno(rpmsg_ept_get_event_cb_data(NULL), EINVAL);
+	errno = 0;
+	rpmsg_ept_close(NULL);
+	ck_assert_int_eq(errno, 0);
+}
+END_TEST
+
 /* open by path: NULL, missing, not a character device, not an rpmsg device. */
 START_TEST(test_ept_open_errors)
 {
@@ -460,6 +511,7 @@ Suite *suite_ept(void)
 	tcase_add_test(tc, test_ept_open_fd_socket);
 	tcase_add_test(tc, test_ept_open_fd_twice);
 	tcase_add_test(tc, test_ept_open_fd_datagram);
+	tcase_add_test(tc, test_ept_null);
 	tcase_add_test(tc, test_ept_open_errors);
 	suite_add_tcase(s, tc);
 
