@@ -104,7 +104,7 @@ err:
 
 /* Inside a callback the engine and the endpoint being delivered or closed
  * are in use: what the header forbids there fails with EBUSY. */
-static bool in_callback(const struct rpmsg_ctx *ctx)
+static bool inside_callback(const struct rpmsg_ctx *ctx)
 {
 	return ctx->in_dispatch || ctx->in_callback;
 }
@@ -113,7 +113,7 @@ RPMSG_API void rpmsg_ctx_free(struct rpmsg_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	if (in_callback(ctx)) {
+	if (inside_callback(ctx)) {
 		errno = EBUSY;
 		return;
 	}
@@ -310,7 +310,7 @@ RPMSG_API int rpmsg_ctx_dispatch(struct rpmsg_ctx *ctx, int timeout_ms)
 	int ret = 0;
 
 	RPMSGI_REQUIRE(ctx, -1);
-	if (in_callback(ctx)) {
+	if (inside_callback(ctx)) {
 		errno = EBUSY;
 		return -1;
 	}
