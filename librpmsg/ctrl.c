@@ -77,6 +77,7 @@ RPMSG_API void rpmsg_ctrl_close(struct rpmsg_ctrl *ctrl)
 
 RPMSG_API const char *rpmsg_ctrl_get_path(struct rpmsg_ctrl *ctrl)
 {
+	RPMSGI_REQUIRE(ctrl, NULL);
 	return ctrl->path;
 }
 
@@ -344,6 +345,7 @@ RPMSG_API struct rpmsg_ctrl *rpmsg_ctrl_open(struct rpmsg_ctx *ctx, const char *
 	struct stat st;
 	int fd, err;
 
+	RPMSGI_REQUIRE(ctx, NULL);
 	fd = rpmsgi_open_chardev(ctx, path, O_RDWR);
 	if (fd < 0) {
 		errno = -fd;

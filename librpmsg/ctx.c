@@ -102,10 +102,21 @@ err:
 	return NULL;
 }
 
+/* Inside a callback the engine and the endpoint being delivered or closed
+ * are in use: what the header forbids there fails with EBUSY. */
+static bool inside_callback(const struct rpmsg_ctx *ctx)
+{
+	return ctx->in_dispatch || ctx->in_callback;
+}
+
 RPMSG_API void rpmsg_ctx_free(struct rpmsg_ctx *ctx)
 {
 	if (!ctx)
 		return;
+	if (inside_callback(ctx)) {
+		errno = EBUSY;
+		return;
+	}
 	while (ctx->epts)
 		rpmsg_ept_close(ctx->epts);
 	while (ctx->sims)
@@ -127,11 +138,13 @@ RPMSG_API void rpmsg_ctx_free(struct rpmsg_ctx *ctx)
 
 RPMSG_API int rpmsg_ctx_get_fd(struct rpmsg_ctx *ctx)
 {
+	RPMSGI_REQUIRE(ctx, -1);
 	return ctx->engine->get_fd(ctx);
 }
 
 RPMSG_API enum rpmsg_engine rpmsg_ctx_get_engine(struct rpmsg_ctx *ctx)
 {
+	RPMSGI_REQUIRE(ctx, (enum rpmsg_engine)0);
 	return ctx->engine->id;
 }
 
@@ -147,48 +160,54 @@ RPMSG_API const char *rpmsg_engine_name(enum rpmsg_engine engine)
 	return NULL;
 }
 
-static int set_root(char **slot, const char *value, const char *fallback)
+/* A new copy of a root (value, or fallback for NULL), or NULL with errno. */
+static char *copy_root(const char *value, const char *fallback)
 {
-	char *copy;
-
-	if (value && !*value)
-		return -EINVAL;
-	if (value && strlen(value) >= 4096)
-		return -ENAMETOOLONG;
-	copy = strdup(value ? value : fallback);
-	if (!copy)
-		return -ENOMEM;
-	free(*slot);
-	*slot = copy;
-	return 0;
+	if (value && !*value) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (value && strlen(value) >= 4096) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return strdup(value ? value : fallback);
 }
 
 RPMSG_API int rpmsg_ctx_set_roots(struct rpmsg_ctx *ctx, const char *sysfs_root,
 				  const char *dev_root)
 {
-	int ret;
+	char *sysfs_copy, *dev_copy;
 
-	if ((sysfs_root && !*sysfs_root) || (dev_root && !*dev_root)) {
-		errno = EINVAL;
+	RPMSGI_REQUIRE(ctx, -1);
+	/* Both copies first: a failure changes neither root. */
+	sysfs_copy = copy_root(sysfs_root, "/sys");
+	if (!sysfs_copy)
+		return -1;
+	dev_copy = copy_root(dev_root, "/dev");
+	if (!dev_copy) {
+		int err = errno;
+
+		free(sysfs_copy);
+		errno = err;
 		return -1;
 	}
-	ret = set_root(&ctx->sysfs_root, sysfs_root, "/sys");
-	if (!ret)
-		ret = set_root(&ctx->dev_root, dev_root, "/dev");
-	if (ret < 0) {
-		errno = -ret;
-		return -1;
-	}
+	free(ctx->sysfs_root);
+	ctx->sysfs_root = sysfs_copy;
+	free(ctx->dev_root);
+	ctx->dev_root = dev_copy;
 	return 0;
 }
 
 RPMSG_API const char *rpmsg_ctx_get_sysfs_root(struct rpmsg_ctx *ctx)
 {
+	RPMSGI_REQUIRE(ctx, NULL);
 	return ctx->sysfs_root;
 }
 
 RPMSG_API const char *rpmsg_ctx_get_dev_root(struct rpmsg_ctx *ctx)
 {
+	RPMSGI_REQUIRE(ctx, NULL);
 	return ctx->dev_root;
 }
 
@@ -290,7 +309,8 @@ RPMSG_API int rpmsg_ctx_dispatch(struct rpmsg_ctx *ctx, int timeout_ms)
 	int rounds = 0;
 	int ret = 0;
 
-	if (ctx->in_dispatch) {
+	RPMSGI_REQUIRE(ctx, -1);
+	if (inside_callback(ctx)) {
 		errno = EBUSY;
 		return -1;
 	}

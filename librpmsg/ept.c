@@ -294,7 +294,8 @@ static void close_one(struct rpmsg_ept *ept)
 
 RPMSG_API int rpmsg_ept_set_destroy_on_close(struct rpmsg_ept *ept, bool destroy)
 {
-	if (!ept || ept->closing) {
+	RPMSGI_REQUIRE(ept, -1);
+	if (ept->closing) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -310,7 +311,8 @@ RPMSG_API int rpmsg_ept_destroy(struct rpmsg_ept *ept)
 {
 	int ret;
 
-	if (!ept || ept->closing) {
+	RPMSGI_REQUIRE(ept, -1);
+	if (ept->closing) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -341,29 +343,41 @@ RPMSG_API int rpmsg_ept_destroy(struct rpmsg_ept *ept)
 	return 0;
 }
 
+/* Free now, or, inside dispatch, once it ends: a callback may still hold the
+ * pointer, and the receive path may be walking a sibling whose reply the
+ * callback is handling. */
+static void free_or_defer(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
+{
+	if (ctx->in_dispatch) {
+		ept->next = ctx->zombies;
+		ctx->zombies = ept;
+	} else {
+		rpmsgi_ept_free(ept);
+	}
+}
+
 RPMSG_API void rpmsg_ept_close(struct rpmsg_ept *ept)
 {
 	struct rpmsg_ctx *ctx;
+	bool was_in_callback;
 
 	if (!ept || ept->closing)
 		return;
 	ctx = ept->ctx;
+	/* The completions run here are callbacks: no dispatch, no ctx_free. */
+	was_in_callback = ctx->in_callback;
+	ctx->in_callback = true;
 	ept->closing = true;
 	while (ept->siblings) {
 		struct rpmsg_ept *sib = ept->siblings;
 
 		ept->siblings = sib->sibling_next;
 		close_one(sib);
-		rpmsgi_ept_free(sib);
+		free_or_defer(ctx, sib);
 	}
 	close_one(ept);
-	if (ctx->in_dispatch) {
-		/* A callback may still hold the pointer: free when dispatch ends. */
-		ept->next = ctx->zombies;
-		ctx->zombies = ept;
-	} else {
-		rpmsgi_ept_free(ept);
-	}
+	free_or_defer(ctx, ept);
+	ctx->in_callback = was_in_callback;
 }
 
 static bool is_rpmsg_eptdev(struct rpmsg_ctx *ctx, dev_t rdev, struct rpmsg_ept *ept)
@@ -402,6 +416,22 @@ static bool is_rpmsg_eptdev(struct rpmsg_ctx *ctx, dev_t rdev, struct rpmsg_ept 
 	return true;
 }
 
+/* One owner per descriptor: fd already belongs to an endpoint of ctx
+ * (siblings made by sendto are not on the context's list). */
+static bool fd_in_use(struct rpmsg_ctx *ctx, int fd)
+{
+	struct rpmsg_ept *ept, *sib;
+
+	for (ept = ctx->epts; ept; ept = ept->next) {
+		if (ept->fd == fd)
+			return true;
+		for (sib = ept->siblings; sib; sib = sib->sibling_next)
+			if (sib->fd == fd)
+				return true;
+	}
+	return false;
+}
+
 /* Check what fd is and fill in the endpoint's identity. */
 static int identify_fd(struct rpmsg_ctx *ctx, int fd, struct rpmsg_ept *ept)
 {
@@ -410,13 +440,18 @@ static int identify_fd(struct rpmsg_ctx *ctx, int fd, struct rpmsg_ept *ept)
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (S_ISSOCK(st.st_mode)) {
-		int type;
+		int type, domain;
 		socklen_t len = sizeof(type);
 
 		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
 			return -errno;
-		if (type != SOCK_SEQPACKET && type != SOCK_DGRAM)
-			return -ENOTTY;	/* a byte stream has no message boundaries */
+		len = sizeof(domain);
+		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
+			return -errno;
+		/* Only what the simulator uses: a byte stream has no message
+		 * boundaries, a datagram socket no connection that can go down. */
+		if (domain != AF_UNIX || type != SOCK_SEQPACKET)
+			return -ENOTTY;
 		ept->is_socket = true;
 		ept->pollout_ok = true;
 		return 0;
@@ -433,13 +468,14 @@ RPMSG_API struct rpmsg_ept *rpmsg_ept_open_fd(struct rpmsg_ctx *ctx, int fd)
 	struct rpmsg_ept *ept;
 	int flags, ret;
 
-	if (!ctx) {
-		errno = EINVAL;
-		return NULL;
-	}
+	RPMSGI_REQUIRE(ctx, NULL);
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0)
 		return NULL;	/* EBADF */
+	if (fd_in_use(ctx, fd)) {
+		errno = EBUSY;
+		return NULL;
+	}
 	ept = rpmsgi_ept_new(ctx, fd, NULL);
 	if (!ept)
 		return NULL;
@@ -484,41 +520,49 @@ RPMSG_API struct rpmsg_ept *rpmsg_ept_open(struct rpmsg_ctx *ctx, const char *pa
 
 RPMSG_API struct rpmsg_ctx *rpmsg_ept_get_ctx(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, NULL);
 	return ept->ctx;
 }
 
 RPMSG_API const char *rpmsg_ept_get_name(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, NULL);
 	return ept->name;
 }
 
 RPMSG_API uint32_t rpmsg_ept_get_src(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, RPMSG_ADDR_ANY);
 	return ept->src;
 }
 
 RPMSG_API uint32_t rpmsg_ept_get_dst(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, RPMSG_ADDR_ANY);
 	return ept->dst;
 }
 
 RPMSG_API const char *rpmsg_ept_get_path(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, NULL);
 	return ept->path;
 }
 
 RPMSG_API int rpmsg_ept_get_fd(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, -1);
 	return ept->fd;
 }
 
 RPMSG_API bool rpmsg_ept_is_down(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, false);
 	return rpmsgi_ept_down(ept);
 }
 
 RPMSG_API size_t rpmsg_ept_get_mtu(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, 0);
 	return ept->mtu;
 }
 
@@ -526,6 +570,7 @@ RPMSG_API int rpmsg_ept_set_mtu(struct rpmsg_ept *ept, size_t mtu)
 {
 	struct rpmsg_ept *sib;
 
+	RPMSGI_REQUIRE(ept, -1);
 	if (mtu == 0 || mtu > RPMSG_MTU_MAX) {
 		errno = EINVAL;
 		return -1;
@@ -539,6 +584,7 @@ RPMSG_API int rpmsg_ept_set_mtu(struct rpmsg_ept *ept, size_t mtu)
 
 RPMSG_API int rpmsg_ept_get_send_timeout(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, -1);
 	return ept->send_timeout_ms;
 }
 
@@ -546,6 +592,7 @@ RPMSG_API int rpmsg_ept_set_send_timeout(struct rpmsg_ept *ept, int timeout_ms)
 {
 	struct rpmsg_ept *sib;
 
+	RPMSGI_REQUIRE(ept, -1);
 	if (timeout_ms < -1) {
 		errno = EINVAL;
 		return -1;
@@ -568,6 +615,7 @@ static void ept_and_siblings_ready(struct rpmsg_ept *ept)
 
 RPMSG_API void rpmsg_ept_set_rx_cb(struct rpmsg_ept *ept, rpmsg_rx_fn cb, void *user_data)
 {
+	RPMSGI_REQUIRE_VOID(ept);
 	ept->rx_cb = cb;
 	ept->rx_data = user_data;
 	if (cb && !ept->closing)
@@ -576,12 +624,14 @@ RPMSG_API void rpmsg_ept_set_rx_cb(struct rpmsg_ept *ept, rpmsg_rx_fn cb, void *
 
 RPMSG_API void *rpmsg_ept_get_rx_cb_data(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, NULL);
 	return ept->rx_data;
 }
 
 RPMSG_API void rpmsg_ept_set_event_cb(struct rpmsg_ept *ept, rpmsg_event_fn cb,
 				      void *user_data)
 {
+	RPMSGI_REQUIRE_VOID(ept);
 	ept->ev_cb = cb;
 	ept->ev_data = user_data;
 	if (cb && !ept->closing && rpmsgi_ept_down(ept) && !ept->down_delivered)
@@ -590,5 +640,6 @@ RPMSG_API void rpmsg_ept_set_event_cb(struct rpmsg_ept *ept, rpmsg_event_fn cb,
 
 RPMSG_API void *rpmsg_ept_get_event_cb_data(struct rpmsg_ept *ept)
 {
+	RPMSGI_REQUIRE(ept, NULL);
 	return ept->ev_data;
 }

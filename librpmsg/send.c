@@ -142,16 +142,14 @@ fail:
 
 RPMSG_API int rpmsg_ept_send(struct rpmsg_ept *ept, const void *data, size_t len)
 {
-	if (!ept) {
-		errno = EINVAL;
-		return -1;
-	}
+	RPMSGI_REQUIRE(ept, -1);
 	return send_sync(ept, data, len, ept->send_timeout_ms, ETIMEDOUT);
 }
 
 RPMSG_API int rpmsg_ept_send_timeout(struct rpmsg_ept *ept, const void *data, size_t len,
 				     int timeout_ms)
 {
+	RPMSGI_REQUIRE(ept, -1);
 	if (timeout_ms < -1) {
 		errno = EINVAL;
 		return -1;
@@ -161,6 +159,7 @@ RPMSG_API int rpmsg_ept_send_timeout(struct rpmsg_ept *ept, const void *data, si
 
 RPMSG_API int rpmsg_ept_trysend(struct rpmsg_ept *ept, const void *data, size_t len)
 {
+	RPMSGI_REQUIRE(ept, -1);
 	return send_sync(ept, data, len, 0, EAGAIN);
 }
 
@@ -218,16 +217,14 @@ static int sendto_common(struct rpmsg_ept *ept, const void *data, size_t len, ui
 
 RPMSG_API int rpmsg_ept_sendto(struct rpmsg_ept *ept, const void *data, size_t len, uint32_t dst)
 {
-	if (!ept) {
-		errno = EINVAL;
-		return -1;
-	}
+	RPMSGI_REQUIRE(ept, -1);
 	return sendto_common(ept, data, len, dst, ept->send_timeout_ms, ETIMEDOUT);
 }
 
 RPMSG_API int rpmsg_ept_trysendto(struct rpmsg_ept *ept, const void *data, size_t len,
 				  uint32_t dst)
 {
+	RPMSGI_REQUIRE(ept, -1);
 	return sendto_common(ept, data, len, dst, 0, EAGAIN);
 }
 
@@ -274,8 +271,10 @@ RPMSG_API int rpmsg_ept_send_async(struct rpmsg_ept *ept, const void *data, size
 				   rpmsg_send_done_fn done, void *user_data)
 {
 	struct rpmsgi_tx_msg *msg;
-	int ret = check_send_own_dst(ept, data, len);
+	int ret;
 
+	RPMSGI_REQUIRE(ept, -1);
+	ret = check_send_own_dst(ept, data, len);
 	if (ret < 0) {
 		errno = -ret;
 		return -1;

@@ -169,10 +169,19 @@ START_TEST(test_ctrl_open_layouts)
 }
 END_TEST
 
-/* rpmsg_ctrl_close(NULL) does nothing. */
+/* The NULL rule: every control device function given a NULL object fails
+ * with EINVAL; rpmsg_ctrl_close(NULL) does nothing. */
 START_TEST(test_ctrl_close_null)
 {
+	errno = 0;
 	rpmsg_ctrl_close(NULL);
+	ck_assert_int_eq(errno, 0);
+	ck_assert_null_errno(rpmsg_ctrl_get_path(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_ctrl_open_rproc(NULL, NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_ctrl_create_ept(NULL, "x", RPMSG_ADDR_ANY, 30), EINVAL);
+	ck_assert_errno(rpmsg_ctrl_create_channel(NULL, "x", RPMSG_ADDR_ANY, 30), EINVAL);
+	ck_assert_errno(rpmsg_ctrl_release_channel(NULL, "x", RPMSG_ADDR_ANY, 30), EINVAL);
+	ck_assert_null_errno(rpmsg_ctrl_open_channel(NULL, "x", RPMSG_ADDR_ANY), EINVAL);
 }
 END_TEST
 

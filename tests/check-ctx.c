@@ -87,6 +87,48 @@ START_TEST(test_ctx_roots)
 }
 END_TEST
 
+/* A failure on either root changes neither. */
+START_TEST(test_ctx_roots_atomic)
+{
+	char *long_root = malloc(5000);
+
+	ck_assert_ptr_nonnull(long_root);
+	memset(long_root, 'a', 4999);
+	long_root[0] = '/';
+	long_root[4999] = '\0';
+	ck_assert_int_eq(rpmsg_ctx_set_roots(fx.ctx, "/tmp/s", "/tmp/d"), 0);
+	ck_assert_errno(rpmsg_ctx_set_roots(fx.ctx, "/tmp/s2", long_root), ENAMETOOLONG);
+	ck_assert_str_eq(rpmsg_ctx_get_sysfs_root(fx.ctx), "/tmp/s");
+	ck_assert_str_eq(rpmsg_ctx_get_dev_root(fx.ctx), "/tmp/d");
+	ck_assert_errno(rpmsg_ctx_set_roots(fx.ctx, "/tmp/s2", ""), EINVAL);
+	ck_assert_str_eq(rpmsg_ctx_get_sysfs_root(fx.ctx), "/tmp/s");
+	ck_assert_errno(rpmsg_ctx_set_roots(fx.ctx, long_root, "/tmp/d2"), ENAMETOOLONG);
+	ck_assert_str_eq(rpmsg_ctx_get_dev_root(fx.ctx), "/tmp/d");
+	ck_assert_errno(rpmsg_ctx_set_roots(fx.ctx, NULL, long_root), ENAMETOOLONG);
+	ck_assert_str_eq(rpmsg_ctx_get_sysfs_root(fx.ctx), "/tmp/s");
+	free(long_root);
+}
+END_TEST
+
+/* The NULL rule: every context function given NULL fails with EINVAL and
+ * its documented value; ctx_free(NULL) does nothing. */
+START_TEST(test_ctx_null)
+{
+	ck_assert_errno(rpmsg_ctx_get_fd(NULL), EINVAL);
+	errno = 0;
+	ck_assert_int_eq(rpmsg_ctx_get_engine(NULL), 0);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_errno(rpmsg_ctx_dispatch(NULL, 0), EINVAL);
+	ck_assert_errno(rpmsg_ctx_set_roots(NULL, "/tmp/s", "/tmp/d"), EINVAL);
+	ck_assert_null_errno(rpmsg_ctx_get_sysfs_root(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_ctx_get_dev_root(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_engine_name((enum rpmsg_engine)0), EINVAL);
+	errno = 0;
+	rpmsg_ctx_free(NULL);
+	ck_assert_int_eq(errno, 0);
+}
+END_TEST
+
 /* dispatch: a timeout below -1 is EINVAL; with nothing to do, 0 returns 0 at once. */
 START_TEST(test_ctx_dispatch_args)
 {
@@ -121,6 +163,100 @@ START_TEST(test_ctx_dispatch_nested)
 	ck_assert(dispatch_until(fx.ctx, calls == 1, 2000));
 	ck_assert_int_eq(nested_ret, -1);
 	ck_assert_int_eq(nested_errno, EBUSY);
+}
+END_TEST
+
+/* What a callback run outside dispatch tried (completions run by close or ctx_free). */
+struct reentry {
+	struct rpmsg_ctx *ctx;
+	unsigned int calls;
+	int dispatch_ret, dispatch_errno;
+	int free_errno;
+};
+
+static void done_reenters(struct rpmsg_ept *ept, int status, void *user)
+{
+	struct reentry *r = user;
+
+	r->calls++;
+	errno = 0;
+	r->dispatch_ret = rpmsg_ctx_dispatch(r->ctx, 0);
+	r->dispatch_errno = errno;
+	errno = 0;
+	rpmsg_ctx_free(r->ctx);	/* refused: the context is in use */
+	r->free_errno = errno;
+}
+
+/* Completions that rpmsg_ept_close runs outside dispatch cannot re-enter the
+ * engine: dispatch and ctx_free fail with EBUSY, and the context still works. */
+START_TEST(test_ctx_reenter_from_close_completion)
+{
+	struct reentry r = { .ctx = fx.ctx };
+	struct recorder rec = { 0 };
+
+	ck_assert_int_eq(rpmsg_ept_send_async(fx.ept, "a", 1, done_reenters, &r), 0);
+	rpmsg_ept_close(fx.ept);
+	fx.ept = NULL;
+	ck_assert_uint_eq(r.calls, 1);
+	ck_assert_int_eq(r.dispatch_ret, -1);
+	ck_assert_int_eq(r.dispatch_errno, EBUSY);
+	ck_assert_int_eq(r.free_errno, EBUSY);
+
+	fx.ept = rpmsg_ctrl_create_ept(fx.ctrl, "again", RPMSG_ADDR_ANY, 30);
+	ck_assert_ptr_nonnull(fx.ept);
+	rpmsg_ept_set_rx_cb(fx.ept, rec_rx, &rec);
+	ck_assert_int_eq(rpmsg_ept_send(fx.ept, "x", 1), 0);
+	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 1, 2000));
+}
+END_TEST
+
+/* The same for the completions that rpmsg_ctx_free runs: the nested free is
+ * refused and the outer one completes (ASan sees no double free). */
+START_TEST(test_ctx_reenter_from_free_completion)
+{
+	struct rpmsg_ctx *ctx = rpmsg_ctx_new(0);
+	struct rpmsg_sim *sim;
+	struct rpmsg_ept *ept;
+	struct reentry r = { .ctx = ctx };
+
+	ck_assert_ptr_nonnull(ctx);
+	sim = rpmsg_sim_new(ctx, 0);
+	ck_assert_ptr_nonnull(sim);
+	ept = rpmsg_ctrl_create_ept(rpmsg_sim_get_ctrl(sim), "x", RPMSG_ADDR_ANY, 5);
+	ck_assert_ptr_nonnull(ept);
+	ck_assert_int_eq(rpmsg_ept_send_async(ept, "a", 1, done_reenters, &r), 0);
+	rpmsg_ctx_free(ctx);
+	ck_assert_uint_eq(r.calls, 1);
+	ck_assert_int_eq(r.dispatch_ret, -1);
+	ck_assert_int_eq(r.dispatch_errno, EBUSY);
+	ck_assert_int_eq(r.free_errno, EBUSY);
+}
+END_TEST
+
+static void rx_frees_ctx(struct rpmsg_ept *ept, const void *data, size_t len, uint32_t src,
+			 void *user)
+{
+	struct reentry *r = user;
+
+	r->calls++;
+	errno = 0;
+	rpmsg_ctx_free(r->ctx);
+	r->free_errno = errno;
+}
+
+/* ctx_free from a callback inside dispatch is refused with EBUSY. */
+START_TEST(test_ctx_free_from_callback)
+{
+	struct reentry r = { .ctx = fx.ctx };
+	struct recorder rec = { 0 };
+
+	rpmsg_ept_set_rx_cb(fx.ept, rx_frees_ctx, &r);
+	ck_assert_int_eq(rpmsg_ept_send(fx.ept, "x", 1), 0);
+	ck_assert(dispatch_until(fx.ctx, r.calls == 1, 2000));
+	ck_assert_int_eq(r.free_errno, EBUSY);
+	rpmsg_ept_set_rx_cb(fx.ept, rec_rx, &rec);
+	ck_assert_int_eq(rpmsg_ept_send(fx.ept, "y", 1), 0);
+	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 1, 2000));
 }
 END_TEST
 
@@ -203,14 +339,19 @@ Suite *suite_ctx(void)
 	tcase_add_test(tc, test_ctx_new_env);
 	tcase_add_test(tc, test_ctx_engine_name);
 	tcase_add_test(tc, test_ctx_free_with_endpoints);
+	tcase_add_test(tc, test_ctx_reenter_from_free_completion);
+	tcase_add_test(tc, test_ctx_null);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("dispatch");
 	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_ctx_roots);
+	tcase_add_test(tc, test_ctx_roots_atomic);
 	tcase_add_test(tc, test_ctx_dispatch_args);
 	tcase_add_test(tc, test_ctx_dispatch_nested);
+	tcase_add_test(tc, test_ctx_reenter_from_close_completion);
+	tcase_add_test(tc, test_ctx_free_from_callback);
 	tcase_add_test(tc, test_ctx_fd_readable);
 	tcase_add_test(tc, test_ctx_fd_after_async_send);
 	tcase_add_test(tc, test_ctx_free_after_last_close);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "check-common.h"
@@ -104,6 +105,96 @@ START_TEST(test_ept_open_fd_socket)
 }
 END_TEST
 
+/* A descriptor an endpoint of the context already owns is refused with
+ * EBUSY, on both engines, and the first owner keeps working. */
+START_TEST(test_ept_open_fd_twice)
+{
+	struct recorder rec = { 0 };
+	struct rpmsg_ept *ept;
+	int s[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, s), 0);
+	ept = rpmsg_ept_open_fd(fx.ctx, s[0]);
+	ck_assert_ptr_nonnull(ept);
+	ck_assert_null_errno(rpmsg_ept_open_fd(fx.ctx, s[0]), EBUSY);
+	ck_assert_null_errno(rpmsg_ept_open_fd(fx.ctx, rpmsg_ept_get_fd(fx.ept)), EBUSY);
+	rpmsg_ept_set_rx_cb(ept, rec_rx, &rec);
+	ck_assert_int_eq(write(s[1], "one", 3), 3);
+	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 1, 2000));
+	rpmsg_ept_close(ept);
+	close(s[1]);
+}
+END_TEST
+
+/* Sockets other than AF_UNIX SOCK_SEQPACKET are refused with ENOTTY: datagram
+ * sockets (AF_UNIX or UDP) have no connection that can go down. */
+START_TEST(test_ept_open_fd_datagram)
+{
+	int s[2], udp;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, s), 0);
+	ck_assert_null_errno(rpmsg_ept_open_fd(fx.ctx, s[0]), ENOTTY);
+	ck_assert(!(fcntl(s[0], F_GETFL) & O_NONBLOCK));	/* left as it was */
+	udp = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(udp, 0);
+	ck_assert_null_errno(rpmsg_ept_open_fd(fx.ctx, udp), ENOTTY);
+	close(udp);
+	close(s[0]);
+	close(s[1]);
+}
+END_TEST
+
+static void null_rx(struct rpmsg_ept *ept, const void *data, size_t len, uint32_t src, void *user)
+{
+}
+
+static void null_event(struct rpmsg_ept *ept, enum rpmsg_event ev, int err, void *user)
+{
+}
+
+/* The NULL rule: every endpoint function given NULL fails with EINVAL and
+ * its documented value; close(NULL) does nothing. */
+START_TEST(test_ept_null)
+{
+	int data;
+
+	ck_assert_null_errno(rpmsg_ept_open(NULL, "/dev/rpmsg0"), EINVAL);
+	ck_assert_null_errno(rpmsg_ept_open_fd(NULL, 0), EINVAL);
+	ck_assert_errno(rpmsg_ept_set_destroy_on_close(NULL, false), EINVAL);
+	ck_assert_errno(rpmsg_ept_destroy(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_ept_get_ctx(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_ept_get_name(NULL), EINVAL);
+	errno = 0;
+	ck_assert_uint_eq(rpmsg_ept_get_src(NULL), RPMSG_ADDR_ANY);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_uint_eq(rpmsg_ept_get_dst(NULL), RPMSG_ADDR_ANY);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_null_errno(rpmsg_ept_get_path(NULL), EINVAL);
+	ck_assert_errno(rpmsg_ept_get_fd(NULL), EINVAL);
+	errno = 0;
+	ck_assert(!rpmsg_ept_is_down(NULL));
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_uint_eq(rpmsg_ept_get_mtu(NULL), 0);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_errno(rpmsg_ept_set_mtu(NULL, 100), EINVAL);
+	ck_assert_errno(rpmsg_ept_get_send_timeout(NULL), EINVAL);
+	ck_assert_errno(rpmsg_ept_set_send_timeout(NULL, 10), EINVAL);
+	errno = 0;
+	rpmsg_ept_set_rx_cb(NULL, null_rx, &data);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_null_errno(rpmsg_ept_get_rx_cb_data(NULL), EINVAL);
+	errno = 0;
+	rpmsg_ept_set_event_cb(NULL, null_event, &data);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_null_errno(rpmsg_ept_get_event_cb_data(NULL), EINVAL);
+	errno = 0;
+	rpmsg_ept_close(NULL);
+	ck_assert_int_eq(errno, 0);
+}
+END_TEST
+
 /* open by path: NULL, missing, not a character device, not an rpmsg device. */
 START_TEST(test_ept_open_errors)
 {
@@ -158,6 +249,111 @@ START_TEST(test_ept_close_from_own_callback)
 	fx.ept = NULL;	/* closed by the callback */
 	rpmsg_ctx_dispatch(fx.ctx, 100);
 	ck_assert_int_eq(calls, 1);
+}
+END_TEST
+
+struct close_on {
+	uint32_t src;		/* close when a message from this address arrives */
+	unsigned int rx_calls;
+	unsigned int after_close;	/* callbacks that ran after the close: must stay 0 */
+	bool closed;
+};
+
+static void rx_closes_on_src(struct rpmsg_ept *ept, const void *data, size_t len, uint32_t src,
+			     void *user)
+{
+	struct close_on *c = user;
+
+	if (c->closed) {
+		c->after_close++;
+		return;
+	}
+	c->rx_calls++;
+	if (src == c->src) {
+		c->closed = true;
+		rpmsg_ept_close(ept);
+	}
+}
+
+/* A reply that came through a sendto sibling closes its owner: the sibling
+ * being delivered is freed only when dispatch ends. */
+START_TEST(test_ept_close_from_sibling_rx)
+{
+	struct close_on c = { .src = 40 };
+	int i;
+
+	rpmsg_ept_set_rx_cb(fx.ept, rx_closes_on_src, &c);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(rpmsg_ept_sendto(fx.ept, "to40", 4, 40), 0);
+	ck_assert(dispatch_until(fx.ctx, c.closed, 2000));
+	fx.ept = NULL;	/* closed by the callback */
+	rpmsg_ctx_dispatch(fx.ctx, 50);
+	ck_assert_uint_eq(c.rx_calls, 1);
+	ck_assert_uint_eq(c.after_close, 0);
+}
+END_TEST
+
+static void event_closes(struct rpmsg_ept *ept, enum rpmsg_event ev, int err, void *user)
+{
+	struct close_on *c = user;
+
+	if (c->closed) {
+		c->after_close++;
+		return;
+	}
+	c->closed = true;
+	rpmsg_ept_close(ept);
+}
+
+/* The down event closes an endpoint whose sendto sibling went down with it
+ * and still has messages to deliver. */
+START_TEST(test_ept_close_from_event_with_sibling)
+{
+	struct close_on c = { .src = RPMSG_ADDR_ANY };
+	int i;
+
+	ck_assert_int_eq(rpmsg_ept_sendto(fx.ept, "to40", 4, 40), 0);
+	rpmsg_ept_set_rx_cb(fx.ept, rx_closes_on_src, &c);
+	rpmsg_ept_set_event_cb(fx.ept, event_closes, &c);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(rpmsg_ept_sendto(fx.ept, "to40", 4, 40), 0);
+	rpmsg_sim_crash(fx.sim);
+	ck_assert(dispatch_until(fx.ctx, c.closed, 2000));
+	fx.ept = NULL;
+	rpmsg_ctx_dispatch(fx.ctx, 50);
+	ck_assert_uint_eq(c.after_close, 0);
+}
+END_TEST
+
+static void done_closes(struct rpmsg_ept *ept, int status, void *user)
+{
+	struct close_on *c = user;
+
+	if (c->closed) {
+		c->after_close++;
+		return;
+	}
+	c->closed = true;
+	rpmsg_ept_close(ept);
+}
+
+/* An asynchronous send's completion closes an endpoint while replies wait
+ * on its sendto sibling. */
+START_TEST(test_ept_close_from_done_with_sibling)
+{
+	struct close_on c = { .src = RPMSG_ADDR_ANY };
+	int i;
+
+	rpmsg_ept_set_rx_cb(fx.ept, rx_closes_on_src, &c);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(rpmsg_ept_sendto(fx.ept, "to40", 4, 40), 0);
+	ck_assert_int_eq(rpmsg_ept_send_async(fx.ept, "a", 1, done_closes, &c), 0);
+	ck_assert_int_eq(rpmsg_ept_send_async(fx.ept, "b", 1, done_closes, &c), 0);
+	ck_assert(dispatch_until(fx.ctx, c.closed, 2000));
+	fx.ept = NULL;
+	rpmsg_ctx_dispatch(fx.ctx, 50);
+	/* The second send completed once, inside the close. */
+	ck_assert_uint_eq(c.after_close, 1);
 }
 END_TEST
 
@@ -313,6 +509,9 @@ Suite *suite_ept(void)
 	tcase_add_test(tc, test_ept_cb_data);
 	tcase_add_test(tc, test_ept_open_fd_errors);
 	tcase_add_test(tc, test_ept_open_fd_socket);
+	tcase_add_test(tc, test_ept_open_fd_twice);
+	tcase_add_test(tc, test_ept_open_fd_datagram);
+	tcase_add_test(tc, test_ept_null);
 	tcase_add_test(tc, test_ept_open_errors);
 	suite_add_tcase(s, tc);
 
@@ -321,6 +520,9 @@ Suite *suite_ept(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_ept_close_cancels_queue);
 	tcase_add_test(tc, test_ept_close_from_own_callback);
+	tcase_add_test(tc, test_ept_close_from_sibling_rx);
+	tcase_add_test(tc, test_ept_close_from_event_with_sibling);
+	tcase_add_test(tc, test_ept_close_from_done_with_sibling);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("down");

@@ -31,6 +31,18 @@ START_TEST(test_send_args)
 }
 END_TEST
 
+/* The NULL rule: every send function given a NULL endpoint fails with EINVAL. */
+START_TEST(test_send_null)
+{
+	ck_assert_errno(rpmsg_ept_send(NULL, "x", 1), EINVAL);
+	ck_assert_errno(rpmsg_ept_send_timeout(NULL, "x", 1, 10), EINVAL);
+	ck_assert_errno(rpmsg_ept_trysend(NULL, "x", 1), EINVAL);
+	ck_assert_errno(rpmsg_ept_sendto(NULL, "x", 1, 40), EINVAL);
+	ck_assert_errno(rpmsg_ept_trysendto(NULL, "x", 1, 40), EINVAL);
+	ck_assert_errno(rpmsg_ept_send_async(NULL, "x", 1, NULL, NULL), EINVAL);
+}
+END_TEST
+
 /* An endpoint created with dst ANY only receives: sends to its own destination fail
  * EINVAL before reaching the remote; sendto a real address still works. */
 START_TEST(test_send_receive_only)
@@ -327,6 +339,7 @@ Suite *suite_send(void)
 	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_send_args);
+	tcase_add_test(tc, test_send_null);
 	tcase_add_test(tc, test_send_variants_echo);
 	tcase_add_test(tc, test_send_receive_only);
 	tcase_add_test(tc, test_send_sendto_sibling);

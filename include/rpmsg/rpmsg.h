@@ -11,10 +11,21 @@
  * Conventions (the same in every group):
  * - Calls return -1 or NULL on failure with errno set; completion callbacks
  *   get a status of 0 or -errno.
- * - Object arguments must not be NULL unless a function says otherwise;
- *   constructors check their arguments and fail with EINVAL.
+ * - NULL object arguments (context, control device, endpoint, simulator,
+ *   list, ...) never crash. A function that reports errors fails with errno
+ *   EINVAL and its failure value (-1, NULL or false). `*_free`, `*_close`
+ *   and ::rpmsg_devlist_free accept NULL and do nothing. An accessor that
+ *   cannot otherwise fail sets errno EINVAL and returns a neutral value,
+ *   named in its documentation: NULL for a string or pointer, -1 for a
+ *   descriptor or an int, 0 for a size or count, ::RPMSG_ADDR_ANY for an
+ *   address, false for a predicate. A void setter does nothing and sets errno
+ *   EINVAL.
+ * - Returned strings are borrowed: each function says how long its string
+ *   stays valid; never free one.
  * - Callbacks run only inside ::rpmsg_ctx_dispatch (or, where stated,
- *   inside ::rpmsg_ept_close), on the calling thread.
+ *   inside ::rpmsg_ept_close and ::rpmsg_ctx_free), on the calling thread.
+ *   From any callback, ::rpmsg_ctx_dispatch fails with EBUSY and
+ *   ::rpmsg_ctx_free does nothing (errno EBUSY).
  * - A context and everything attached to it belong to one thread at a time.
  *   The synchronous ::rpmsg_ept_send, ::rpmsg_ept_send_timeout and
  *   ::rpmsg_ept_trysend may also be called from other threads while the
@@ -62,7 +73,8 @@ struct rpmsg_sim;
 
 /**
  * @brief Version of the library.
- * @return A static string such as "0.1.0". Never fails.
+ * @return A static string such as "0.1.0", valid for the life of the
+ *         process. Never fails.
  */
 const char *rpmsg_api_version(void);
 
@@ -113,18 +125,21 @@ struct rpmsg_ctx *rpmsg_ctx_new(unsigned int flags);
  * @param ctx Context, or NULL (nothing happens).
  *
  * Endpoints still open are closed first, as by ::rpmsg_ept_close (their
- * queued asynchronous sends complete with -ECANCELED), then control devices
- * and simulated remotes still attached are released. Must not be called
- * from a callback.
+ * queued asynchronous sends complete with -ECANCELED, inside this call), then
+ * control devices and simulated remotes still attached are released.
+ * Must not be called from a callback, including the completions that
+ * ::rpmsg_ept_close and ::rpmsg_ctx_free run: there it frees nothing and sets
+ * errno EBUSY.
  */
 void rpmsg_ctx_free(struct rpmsg_ctx *ctx);
 
 /**
  * @brief File descriptor that becomes readable when ::rpmsg_ctx_dispatch has work.
  * @param ctx Context.
- * @return The descriptor. Never fails. It belongs to the context: do not
+ * @return The descriptor. It belongs to the context: do not
  *         close it or read from it; poll it for POLLIN and call
  *         ::rpmsg_ctx_dispatch with timeout 0 when it is readable.
+ *         NULL @p ctx: errno EINVAL, returns -1.
  */
 int rpmsg_ctx_get_fd(struct rpmsg_ctx *ctx);
 
@@ -138,7 +153,9 @@ int rpmsg_ctx_get_fd(struct rpmsg_ctx *ctx);
  * Submits queued sends, collects received messages and completions and runs
  * the callbacks, all on the calling thread.
  *
- * Errors: EBUSY (called from a callback), EINVAL (timeout below -1),
+ * Errors: EBUSY (called from a callback: one run by this function, or a
+ * send completion run by ::rpmsg_ept_close or ::rpmsg_ctx_free), EINVAL
+ * (NULL @p ctx, timeout below -1),
  * EINTR (the wait was interrupted and no callback ran: a signal, or, with
  * no signal at all, kernel task work queued for this thread, which Linux
  * delivers the same way; an io_uring ring of the same thread, even a closed
@@ -151,14 +168,16 @@ int rpmsg_ctx_dispatch(struct rpmsg_ctx *ctx, int timeout_ms);
 /**
  * @brief Engine the context uses.
  * @param ctx Context.
- * @return ::RPMSG_ENGINE_URING or ::RPMSG_ENGINE_EPOLL. Never fails.
+ * @return ::RPMSG_ENGINE_URING or ::RPMSG_ENGINE_EPOLL. NULL @p ctx: errno
+ *         EINVAL, returns 0 (no engine).
  */
 enum rpmsg_engine rpmsg_ctx_get_engine(struct rpmsg_ctx *ctx);
 
 /**
  * @brief Name of an engine.
  * @param engine Engine.
- * @return "io_uring", "epoll", or NULL with errno EINVAL for an unknown value.
+ * @return "io_uring" or "epoll", a static string valid for the life of the
+ *         process, or NULL with errno EINVAL for an unknown value.
  */
 const char *rpmsg_engine_name(enum rpmsg_engine engine);
 
@@ -167,23 +186,29 @@ const char *rpmsg_engine_name(enum rpmsg_engine engine);
  * @param ctx Context.
  * @param sysfs_root Directory that stands for /sys, or NULL for "/sys".
  * @param dev_root Directory that stands for /dev, or NULL for "/dev".
- * @return 0, or -1 on error: EINVAL (empty string), ENAMETOOLONG, ENOMEM.
+ * @return 0, or -1 on error: EINVAL (NULL @p ctx, empty string),
+ *         ENAMETOOLONG (4096 bytes or more), ENOMEM. On error neither root
+ *         changes.
  *
  * Meant for tests that fabricate sysfs trees. Affects objects opened later.
+ * The strings returned earlier by ::rpmsg_ctx_get_sysfs_root and
+ * ::rpmsg_ctx_get_dev_root are freed when this succeeds.
  */
 int rpmsg_ctx_set_roots(struct rpmsg_ctx *ctx, const char *sysfs_root, const char *dev_root);
 
 /**
  * @brief Current sysfs root.
  * @param ctx Context.
- * @return Borrowed string, valid until the roots change. Never fails.
+ * @return Borrowed string, owned by @p ctx, valid until the roots change or
+ *         the context is freed. NULL @p ctx: errno EINVAL, returns NULL.
  */
 const char *rpmsg_ctx_get_sysfs_root(struct rpmsg_ctx *ctx);
 
 /**
  * @brief Current /dev root.
  * @param ctx Context.
- * @return Borrowed string, valid until the roots change. Never fails.
+ * @return Borrowed string, owned by @p ctx, valid until the roots change or
+ *         the context is freed. NULL @p ctx: errno EINVAL, returns NULL.
  */
 const char *rpmsg_ctx_get_dev_root(struct rpmsg_ctx *ctx);
 
@@ -324,7 +349,11 @@ void rpmsg_ctrl_close(struct rpmsg_ctrl *ctrl);
 
 /**
  * @brief Path of the control device.
- * @return Borrowed string, valid while @p ctrl is open ("sim:" for a simulated remote).
+ * @param ctrl Control device.
+ * @return Borrowed string, owned by @p ctrl, valid while it is open (until
+ *         ::rpmsg_ctrl_close drops the last reference, or its simulator or
+ *         context is freed); "sim:" for a simulated remote. NULL @p ctrl:
+ *         errno EINVAL, returns NULL.
  */
 const char *rpmsg_ctrl_get_path(struct rpmsg_ctrl *ctrl);
 
@@ -345,7 +374,7 @@ const char *rpmsg_ctrl_get_path(struct rpmsg_ctrl *ctrl);
  * the control node, then checked with the node's device number) and waited
  * for boundedly (udev may still be applying permissions).
  *
- * Errors: EINVAL (NULL or empty name), ENAMETOOLONG (name over 31 bytes),
+ * Errors: EINVAL (NULL @p ctrl, NULL or empty name), ENAMETOOLONG (name over 31 bytes),
  * ETIMEDOUT (the node did not appear or stayed inaccessible for 2 s), EPIPE
  * (the simulated remote crashed), the kernel's ioctl and open errors (EINVAL
  * from open: address in use; EBUSY; ENXIO: rpmsg_char missing), ENOMEM.
@@ -359,7 +388,8 @@ struct rpmsg_ept *rpmsg_ctrl_create_ept(struct rpmsg_ctrl *ctrl, const char *nam
  * @param name Service name, 1 to 31 bytes (e.g. "rpmsg-raw" to get an endpoint device).
  * @param src Local address or ::RPMSG_ADDR_ANY (then the remote is not told).
  * @param dst Remote address.
- * @return 0 or -1 on error: EINVAL, ENAMETOOLONG, EEXIST (the same channel
+ * @return 0 or -1 on error: EINVAL (NULL @p ctrl, NULL or empty name),
+ *         ENAMETOOLONG, EEXIST (the same channel
  *         exists), EOPNOTSUPP (kernel before 5.18 or a transport without
  *         channel creation), ENXIO (other kernel failure).
  *
@@ -374,7 +404,8 @@ int rpmsg_ctrl_create_channel(struct rpmsg_ctrl *ctrl, const char *name,
  * @param name Service name; "rpmsg_ctrl", "rpmsg_chrdev" and "rpmsg_ns" are refused.
  * @param src Local address or ::RPMSG_ADDR_ANY (matches any).
  * @param dst Remote address or ::RPMSG_ADDR_ANY (matches any).
- * @return 0 or -1 on error: EINVAL, ENAMETOOLONG, EPERM (a name of the
+ * @return 0 or -1 on error: EINVAL (NULL @p ctrl, NULL or empty name),
+ *         ENAMETOOLONG, EPERM (a name of the
  *         transport's own devices), ENOENT (no such channel), EOPNOTSUPP.
  */
 int rpmsg_ctrl_release_channel(struct rpmsg_ctrl *ctrl, const char *name,
@@ -385,8 +416,8 @@ int rpmsg_ctrl_release_channel(struct rpmsg_ctrl *ctrl, const char *name,
  * @param ctrl Control device whose transport carries the channel.
  * @param name Service name (e.g. "rpmsg-raw").
  * @param dst Remote address of the channel, or ::RPMSG_ADDR_ANY for the first match.
- * @return New endpoint or NULL on error: EINVAL, ENAMETOOLONG, ENOENT (no
- *         such channel), ENODEV (the channel has no endpoint device: no
+ * @return New endpoint or NULL on error: EINVAL (NULL @p ctrl, NULL or
+ *         empty name), ENAMETOOLONG, ENOENT (no such channel), ENODEV (the channel has no endpoint device: no
  *         driver bound it), and the errors of ::rpmsg_ept_open.
  *         Closing it does not remove the channel.
  */
@@ -440,8 +471,20 @@ typedef void (*rpmsg_rx_fn)(struct rpmsg_ept *ept, const void *data, size_t len,
  * @brief Event callback.
  * @param ept Endpoint.
  * @param event ::RPMSG_EVENT_DOWN.
- * @param error Cause: EPIPE, ENETRESET or ECONNRESET.
+ * @param error Cause: the first error that ended the endpoint, one of
+ *        - EPIPE: a send or a receive failed with it, the descriptor reported
+ *          POLLERR/POLLHUP (epoll engine), a socket reached end of file, or
+ *          ::rpmsg_ept_destroy;
+ *        - ENETRESET, ECONNRESET, ENOTCONN: a send or a receive failed with it;
+ *        - ENODEV, ENXIO: a receive failed with it (the device vanished);
+ *        - any other errno a read of the endpoint's descriptor failed with
+ *          except EAGAIN and EINTR (e.g. EIO, ENOMEM, EFAULT): it ends
+ *          reception the same way (seen once an rx callback is set).
  * @param user_data Pointer given with the callback.
+ *
+ * A sibling made by ::rpmsg_ept_sendto that goes down alone is not reported:
+ * delivery from its destination stops and ::rpmsg_ept_sendto to it fails with
+ * EPIPE.
  */
 typedef void (*rpmsg_event_fn)(struct rpmsg_ept *ept, enum rpmsg_event event, int error,
 			       void *user_data);
@@ -463,15 +506,18 @@ struct rpmsg_ept *rpmsg_ept_open(struct rpmsg_ctx *ctx, const char *path);
 /**
  * @brief Adopt an open file descriptor as an endpoint.
  * @param ctx Context.
- * @param fd Descriptor of an endpoint device, or of a socket with message
- *        boundaries (AF_UNIX SOCK_SEQPACKET) for tests. It is switched to
- *        O_NONBLOCK.
+ * @param fd Descriptor of an endpoint device, or, for tests, of an
+ *        AF_UNIX SOCK_SEQPACKET socket (what the simulated remote uses). It is
+ *        switched to O_NONBLOCK.
  * @return New endpoint or NULL on error. On success the endpoint owns @p fd
- *         and closes it; on failure the caller keeps it.
+ *         and closes it; on failure the caller keeps it, with its flags
+ *         unchanged.
  *
- * Errors: EINVAL (NULL ctx), EBADF (not an open descriptor), ENOTTY (neither
- * a character device nor a socket), ENODEV (a character device that is not
- * an rpmsg endpoint device), ENOMEM.
+ * Errors: EINVAL (NULL ctx), EBADF (not an open descriptor), EBUSY (an
+ * endpoint of @p ctx already owns @p fd, whichever the engine), ENOTTY
+ * (neither a character device nor an AF_UNIX SOCK_SEQPACKET socket: pipes,
+ * files, byte streams and datagram sockets, AF_UNIX or UDP, are refused),
+ * ENODEV (a character device that is not an rpmsg endpoint device), ENOMEM.
  * An adopted endpoint has no control device: ::rpmsg_ept_sendto to another
  * destination fails with EOPNOTSUPP.
  */
@@ -486,8 +532,10 @@ struct rpmsg_ept *rpmsg_ept_open_fd(struct rpmsg_ctx *ctx, int fd);
  * device if the library created it (exactly once, and never after it went
  * down), and closes the descriptor. No callback of @p ept runs after this
  * returns. May be called from any callback of the endpoint's context,
- * including the endpoint's own; the memory is then freed once the
- * callback returns.
+ * including the endpoint's own; the memory is then freed once
+ * ::rpmsg_ctx_dispatch ends. The completions run here are callbacks:
+ * ::rpmsg_ctx_dispatch fails with EBUSY in them and ::rpmsg_ctx_free does
+ * nothing.
  */
 void rpmsg_ept_close(struct rpmsg_ept *ept);
 
@@ -525,22 +573,49 @@ int rpmsg_ept_set_destroy_on_close(struct rpmsg_ept *ept, bool destroy);
  */
 int rpmsg_ept_destroy(struct rpmsg_ept *ept);
 
-/** @brief Context of the endpoint. */
+/**
+ * @brief Context of the endpoint.
+ * @return Borrowed. NULL @p ept: errno EINVAL, returns NULL.
+ */
 struct rpmsg_ctx *rpmsg_ept_get_ctx(struct rpmsg_ept *ept);
-/** @brief Service name (sysfs `name`; "" when unknown, e.g. for a socket). */
+/**
+ * @brief Service name (sysfs `name`; "" when unknown, e.g. for a socket).
+ * @return Borrowed string, owned by @p ept, valid until ::rpmsg_ept_close.
+ *         NULL @p ept: errno EINVAL, returns NULL.
+ */
 const char *rpmsg_ept_get_name(struct rpmsg_ept *ept);
-/** @brief Local address, or ::RPMSG_ADDR_ANY when the kernel did not report it. */
+/**
+ * @brief Local address, or ::RPMSG_ADDR_ANY when the kernel did not report it.
+ * @return The address. NULL @p ept: errno EINVAL, returns ::RPMSG_ADDR_ANY.
+ */
 uint32_t rpmsg_ept_get_src(struct rpmsg_ept *ept);
-/** @brief Remote address (::RPMSG_ADDR_ANY when unknown). */
+/**
+ * @brief Remote address (::RPMSG_ADDR_ANY when unknown).
+ * @return The address. NULL @p ept: errno EINVAL, returns ::RPMSG_ADDR_ANY.
+ */
 uint32_t rpmsg_ept_get_dst(struct rpmsg_ept *ept);
-/** @brief Path of the device node, or NULL for an adopted descriptor. */
+/**
+ * @brief Path of the device node, or NULL for an adopted descriptor or a
+ *        simulated endpoint.
+ * @return Borrowed string, owned by @p ept, valid until ::rpmsg_ept_close.
+ *         NULL @p ept: errno EINVAL, returns NULL.
+ */
 const char *rpmsg_ept_get_path(struct rpmsg_ept *ept);
-/** @brief The endpoint's descriptor; it stays owned by the endpoint. */
+/**
+ * @brief The endpoint's descriptor; it stays owned by the endpoint.
+ * @return The descriptor. NULL @p ept: errno EINVAL, returns -1.
+ */
 int rpmsg_ept_get_fd(struct rpmsg_ept *ept);
-/** @brief True once the endpoint went down. */
+/**
+ * @brief True once the endpoint went down.
+ * @return The state. NULL @p ept: errno EINVAL, returns false.
+ */
 bool rpmsg_ept_is_down(struct rpmsg_ept *ept);
 
-/** @brief Maximum payload per message (default ::RPMSG_MTU_DEFAULT). */
+/**
+ * @brief Maximum payload per message (default ::RPMSG_MTU_DEFAULT).
+ * @return The MTU. NULL @p ept: errno EINVAL, returns 0.
+ */
 size_t rpmsg_ept_get_mtu(struct rpmsg_ept *ept);
 /**
  * @brief Set the maximum payload per message.
@@ -548,17 +623,21 @@ size_t rpmsg_ept_get_mtu(struct rpmsg_ept *ept);
  * @param mtu 1 to ::RPMSG_MTU_MAX. Use the transport's real buffer size minus
  *        16: receive buffers have this size and the kernel silently truncates
  *        longer messages.
- * @return 0 or -1 with EINVAL.
+ * @return 0 or -1 with EINVAL (NULL @p ept, @p mtu out of range).
  */
 int rpmsg_ept_set_mtu(struct rpmsg_ept *ept, size_t mtu);
 
-/** @brief Timeout of ::rpmsg_ept_send, ::rpmsg_ept_sendto and ::rpmsg_ept_send_async, in ms (-1: none). */
+/**
+ * @brief Timeout of ::rpmsg_ept_send, ::rpmsg_ept_sendto and ::rpmsg_ept_send_async, in ms (-1: none).
+ * @return The timeout. NULL @p ept: errno EINVAL, returns -1 (which is also
+ *         a valid timeout: check errno).
+ */
 int rpmsg_ept_get_send_timeout(struct rpmsg_ept *ept);
 /**
  * @brief Set the send timeout.
  * @param ept Endpoint.
  * @param timeout_ms Milliseconds, or -1 to wait without limit.
- * @return 0 or -1 with EINVAL (below -1).
+ * @return 0 or -1 with EINVAL (NULL @p ept, below -1).
  */
 int rpmsg_ept_set_send_timeout(struct rpmsg_ept *ept, int timeout_ms);
 
@@ -567,9 +646,14 @@ int rpmsg_ept_set_send_timeout(struct rpmsg_ept *ept, int timeout_ms);
  * @param ept Endpoint.
  * @param cb Callback, or NULL to stop delivery (messages are kept, see above).
  * @param user_data Passed to @p cb; ::rpmsg_ept_get_rx_cb_data returns it.
+ *
+ * NULL @p ept: does nothing, errno EINVAL.
  */
 void rpmsg_ept_set_rx_cb(struct rpmsg_ept *ept, rpmsg_rx_fn cb, void *user_data);
-/** @brief The user_data of the current receive callback (lets bindings release it). */
+/**
+ * @brief The user_data of the current receive callback (lets bindings release it).
+ * @return The pointer. NULL @p ept: errno EINVAL, returns NULL.
+ */
 void *rpmsg_ept_get_rx_cb_data(struct rpmsg_ept *ept);
 
 /**
@@ -579,10 +663,14 @@ void *rpmsg_ept_get_rx_cb_data(struct rpmsg_ept *ept);
  * @param user_data Passed to @p cb.
  *
  * If the endpoint is already down and the event has not been delivered, it is
- * delivered by the next ::rpmsg_ctx_dispatch.
+ * delivered by the next ::rpmsg_ctx_dispatch. NULL @p ept: does nothing,
+ * errno EINVAL.
  */
 void rpmsg_ept_set_event_cb(struct rpmsg_ept *ept, rpmsg_event_fn cb, void *user_data);
-/** @brief The user_data of the current event callback. */
+/**
+ * @brief The user_data of the current event callback.
+ * @return The pointer. NULL @p ept: errno EINVAL, returns NULL.
+ */
 void *rpmsg_ept_get_event_cb_data(struct rpmsg_ept *ept);
 
 /** @} */
@@ -593,7 +681,7 @@ void *rpmsg_ept_get_event_cb_data(struct rpmsg_ept *ept);
  *
  * Every send is one message, all or nothing. Sizes are checked against the
  * endpoint's MTU before any system call. Errors common to the family:
- * EINVAL (NULL data with a non-zero length; a destination of ANY),
+ * EINVAL (NULL endpoint; NULL data with a non-zero length; a destination of ANY),
  * EMSGSIZE (longer than the MTU), EPIPE (endpoint down), and the kernel's
  * own (EINVAL when the endpoint's destination is ANY). The kernel's quirks
  * are normalised: errno 512 becomes ETIMEDOUT; ENOMEM for a full TX ring
