@@ -763,6 +763,13 @@ class SimulatedRemote(_ContextChild):
         """Number of messages the remote has received."""
         return _ll.rpmsg_sim_get_rx_count(self._check())
 
+    @property
+    def held_count(self) -> int:
+        """Number of messages the paused remote has taken in but not processed:
+        once it equals the TX credits, what is still sent fills the socket
+        buffer (a few messages), then sends fail with BlockingIOError."""
+        return _ll.rpmsg_sim_get_held_count(self._check())
+
     def close(self) -> None:
         """Stop the remote; its endpoints stay valid objects but go down. Idempotent."""
         self._ctx._release(self._h)
