@@ -283,7 +283,8 @@ class Context:
     def set_roots(self, sysfs_root: Optional[str] = None,
                   dev_root: Optional[str] = None) -> None:
         """Use other directories for /sys and /dev (tests with fabricated
-        trees); None restores the default. Affects objects opened later."""
+        trees); None restores the default. Affects objects opened later.
+        An OSError carries the two roots in ``filename`` and ``filename2``."""
         _ll.rpmsg_ctx_set_roots(
             self._check(),
             None if sysfs_root is None else _path(sysfs_root, "sysfs_root"),
@@ -325,7 +326,8 @@ class Context:
     # -- opening things --
 
     def open_ctrl(self, path: str) -> "ControlDevice":
-        """Open a control device by path, e.g. "/dev/rpmsg_ctrl0"."""
+        """Open a control device by path, e.g. "/dev/rpmsg_ctrl0". An OSError
+        carries the path in ``filename``, as open()'s does."""
         path = _path(path)
         return ControlDevice(self, _ll.rpmsg_ctrl_open(self._check(), path))
 
@@ -337,7 +339,8 @@ class Context:
         return ControlDevice(self, _ll.rpmsg_ctrl_open_rproc(self._check(), rproc))
 
     def open_endpoint(self, path: str) -> "Endpoint":
-        """Open an existing endpoint device, e.g. "/dev/rpmsg2"."""
+        """Open an existing endpoint device, e.g. "/dev/rpmsg2". An OSError
+        carries the path in ``filename``, as open()'s does."""
         path = _path(path)
         return Endpoint(self, _ll.rpmsg_ept_open(self._check(), path))
 
