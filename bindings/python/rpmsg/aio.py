@@ -58,6 +58,7 @@ class _Driver:
         self.fd = ctx.fd
         self.users: set["Endpoint"] = set()
         self.errors: Deque[BaseException] = collections.deque()
+        self.active = True  # until _stop(): watching the descriptor
         loop.add_reader(self.fd, self._ready)
         ctx._closing_hooks.append(self._context_closing)
 
@@ -68,11 +69,15 @@ class _Driver:
             raise
         except BaseException as exc:  # a callback raised: hand it to a waiter
             self._fail(exc)
-        # Further exceptions the dispatch collected (several callbacks raised).
-        while self.ctx._errors:
+        # Further exceptions the dispatch collected (several callbacks raised),
+        # unless a callback closed the last aio endpoint: they stay with the context.
+        while self.active and self.ctx._errors:
             self._fail(self.ctx._errors.pop(0))
 
     def _fail(self, exc: BaseException) -> None:
+        if not self.active:
+            self.ctx._errors.append(exc)
+            return
         for user in self.users:
             if user._fail_waiter(exc):
                 return
@@ -86,6 +91,7 @@ class _Driver:
     def _stop(self) -> None:
         """Stop watching the descriptor (still open); unraised exceptions go
         back to the context, whose dispatch() or close() raises them."""
+        self.active = False
         key = (id(self.ctx), id(self.loop))
         if _drivers.get(key) is self:
             del _drivers[key]

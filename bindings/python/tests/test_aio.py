@@ -343,3 +343,25 @@ def test_callback_exceptions_left_go_back_to_the_context(ctx, sim):
     with pytest.raises(ExceptionGroup) as group:
         ctx.close()
     assert [e.args for e in group.value.exceptions] == [(b"first",), (b"second",)]
+
+
+def test_callback_exception_after_the_last_aio_endpoint_closed_stays_with_the_context(ctx, sim):
+    async def main():
+        a = rpmsg.aio.Endpoint(sim.ctrl.create_endpoint("aio", dst=REMOTE))
+        other = sim.ctrl.create_endpoint("sync", dst=REMOTE)
+
+        def close_then_raise(d, s):
+            a.close()  # the loop stops watching the context in the middle of a dispatch
+            raise KeyError(d)
+
+        other.on_message = close_then_raise
+        other.send(b"x")
+        for _ in range(50):
+            if a.endpoint.closed:
+                break
+            await asyncio.sleep(0.01)
+        other.on_message = None
+
+    run(main())
+    with pytest.raises(KeyError):
+        ctx.dispatch(0)
