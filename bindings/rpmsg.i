@@ -13,9 +13,8 @@
  *       named by the string op, then SWIG_fail. errno is still the library's
  *       when it runs.
  *   RPMSG_BINDING_RAISE_ERRNO_PATHS(op, path, path2)   (C macro)
- *       The same for a call about a path (path2: a second one, or NULL; path
- *       may be NULL too), e.g. for an error that carries the path as open()'s
- *       does.
+ *       The same for a call given paths (each may be NULL; path2 only for a
+ *       call given two), so that the error can name them as open()'s does.
  *   %typemap(in) (const void *data, size_t len)
  *       A payload: the language's byte string, borrowed for the call.
  *

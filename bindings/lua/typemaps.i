@@ -24,8 +24,7 @@
 		lua_pushinteger(L, rpmsg_lua_err_); \
 		return 3; \
 	} while (0)
-/* The message is strerror's alone: Lua's io library names the path the same way
- * only where the caller gave one, and callers here have it at hand. */
+/* Calls given a path fail the same way: the caller has the path at hand. */
 #define RPMSG_BINDING_RAISE_ERRNO_PATHS(op, path, path2) RPMSG_BINDING_RAISE_ERRNO(op)
 %}
 
