@@ -12,6 +12,9 @@
  *       Turn the current errno into the language's error for the C function
  *       named by the string op, then SWIG_fail. errno is still the library's
  *       when it runs.
+ *   RPMSG_BINDING_RAISE_ERRNO_PATHS(op, path, path2)   (C macro)
+ *       The same for a call given paths (each may be NULL; path2 only for a
+ *       call given two), so that the error can name them as open()'s does.
  *   %typemap(in) (const void *data, size_t len)
  *       A payload: the language's byte string, borrowed for the call.
  *
@@ -52,19 +55,32 @@
 }
 %enddef
 
+/* Calls about paths: their wrappers name the C arguments arg1, arg2, ... */
+%define RPMSG_ERRNO_PATH_IF_NULL(func, path)
+%exception func {
+	$action
+	if (!result)
+		RPMSG_BINDING_RAISE_ERRNO_PATHS("func", path, NULL);
+}
+%enddef
+
 RPMSG_ERRNO_IF_NULL(rpmsg_ctx_new)
 RPMSG_ERRNO_IF_NEGATIVE(rpmsg_ctx_dispatch)
 RPMSG_ERRNO_IF_NULL(rpmsg_engine_name)
-RPMSG_ERRNO_IF_NEGATIVE(rpmsg_ctx_set_roots)
+%exception rpmsg_ctx_set_roots {
+	$action
+	if (result < 0)
+		RPMSG_BINDING_RAISE_ERRNO_PATHS("rpmsg_ctx_set_roots", arg2, arg3);
+}
 RPMSG_ERRNO_IF_NULL(rpmsg_ctx_list)
 RPMSG_ERRNO_IF_NULL(rpmsg_devlist_get)
-RPMSG_ERRNO_IF_NULL(rpmsg_ctrl_open)
+RPMSG_ERRNO_PATH_IF_NULL(rpmsg_ctrl_open, arg2)
 RPMSG_ERRNO_IF_NULL(rpmsg_ctrl_open_rproc)
 RPMSG_ERRNO_IF_NULL(rpmsg_ctrl_create_ept)
 RPMSG_ERRNO_IF_NEGATIVE(rpmsg_ctrl_create_channel)
 RPMSG_ERRNO_IF_NEGATIVE(rpmsg_ctrl_release_channel)
 RPMSG_ERRNO_IF_NULL(rpmsg_ctrl_open_channel)
-RPMSG_ERRNO_IF_NULL(rpmsg_ept_open)
+RPMSG_ERRNO_PATH_IF_NULL(rpmsg_ept_open, arg2)
 RPMSG_ERRNO_IF_NULL(rpmsg_ept_open_fd)
 RPMSG_ERRNO_IF_NEGATIVE(rpmsg_ept_set_mtu)
 RPMSG_ERRNO_IF_NEGATIVE(rpmsg_ept_set_send_timeout)

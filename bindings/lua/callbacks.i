@@ -12,11 +12,13 @@
  * Callbacks run only inside rpmsg_ctx_dispatch and rpmsg_ept_close (and so
  * rpmsg_ctx_free). Those calls are made through the functions below, which
  * publish a frame for the calling thread: the lua_State of the caller (the
- * running coroutine, never one saved at registration) and the first error a
- * callback raised. Trampolines call Lua with lua_pcall and a traceback
- * handler, so no Lua error ever unwinds through librpmsg's frames; the
- * stashed error is raised again once the C call returned. Frames nest: a
- * callback may dispatch another context.
+ * running coroutine, never one saved at registration) and a stack slot for
+ * the errors callbacks raise. Trampolines call Lua with lua_pcall and a
+ * traceback handler, and keep each error with another protected call, so no
+ * Lua error (not even a memory error) ever unwinds through librpmsg's frames.
+ * Once the C call returned, every error is raised again: a single one
+ * unchanged, several together as one rpmsg.CallbackErrors (see
+ * rpmsg_lua_leave). Frames nest: a callback may dispatch another context.
  *
  * A frame that discards (closing from a __gc metamethod) drops completion
  * references without calling Lua: finalizers cannot report errors.
@@ -28,30 +30,128 @@
 struct rpmsg_lua_frame {
 	lua_State *L;
 	int discard;		/* release references, call nothing */
-	int error_ref;		/* registry reference of the first error, or LUA_NOREF */
+	int errors;		/* stack slot: nil, then the array of errors kept */
+	lua_Integer count;	/* errors raised by callbacks, kept or not */
 	struct rpmsg_lua_frame *prev;
 };
 
 static __thread struct rpmsg_lua_frame *rpmsg_lua_current;
 
+/* Metatable of the error that carries several: { count = n, [1..] = errors }. */
+#define RPMSG_LUA_CALLBACK_ERRORS "rpmsg.CallbackErrors"
+
+/* lua_callback_errors(): that metatable (the object layer adds __tostring). */
+static int rpmsg_lua_callback_errors(lua_State *L)
+{
+	luaL_newmetatable(L, RPMSG_LUA_CALLBACK_ERRORS);
+	return 1;
+}
+
+static int rpmsg_lua_is_callback_errors(lua_State *L, int idx)
+{
+	int same;
+
+	if (!lua_getmetatable(L, idx))
+		return 0;
+	luaL_getmetatable(L, RPMSG_LUA_CALLBACK_ERRORS);
+	same = lua_rawequal(L, -1, -2);
+	lua_pop(L, 2);
+	return same;
+}
+
+/*
+ * Protected: append(list | nil, error) -> list, count. Appends the error to
+ * the list (made when nil), or each error of an rpmsg.CallbackErrors (one
+ * from a dispatch nested in a callback); count is how many errors that is.
+ */
+static int rpmsg_lua_append_error(lua_State *L)
+{
+	lua_Integer n, i, len, count = 1;
+
+	if (lua_isnil(L, 1)) {
+		lua_newtable(L);
+		lua_replace(L, 1);
+	}
+	n = (lua_Integer)lua_rawlen(L, 1);
+	if (rpmsg_lua_is_callback_errors(L, 2)) {
+		lua_pushliteral(L, "count");
+		lua_rawget(L, 2);
+		count = lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		len = (lua_Integer)lua_rawlen(L, 2);
+		for (i = 1; i <= len; i++) {
+			lua_rawgeti(L, 2, i);
+			lua_rawseti(L, 1, ++n);
+		}
+	} else {
+		lua_pushvalue(L, 2);
+		lua_rawseti(L, 1, n + 1);
+	}
+	lua_settop(L, 1);
+	lua_pushinteger(L, count);
+	return 2;
+}
+
 static void rpmsg_lua_enter(struct rpmsg_lua_frame *f, lua_State *L, int discard)
 {
+	luaL_checkstack(L, 1, NULL);
+	lua_pushnil(L);
 	f->L = L;
 	f->discard = discard;
-	f->error_ref = LUA_NOREF;
+	f->errors = lua_gettop(L);
+	f->count = 0;
 	f->prev = rpmsg_lua_current;
 	rpmsg_lua_current = f;
 }
 
-/* Leave the frame; raises the error a callback stashed (does not return then). */
+/* Keep the error on top of the stack (popped). Never raises: whatever cannot
+ * be kept (no memory) is still counted. */
+static void rpmsg_lua_keep_error(struct rpmsg_lua_frame *f)
+{
+	lua_State *L = f->L;
+
+	lua_pushcfunction(L, rpmsg_lua_append_error);
+	lua_pushvalue(L, f->errors);
+	lua_pushvalue(L, -3);
+	if (lua_pcall(L, 2, 2, 0) == LUA_OK) {
+		f->count += lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		lua_replace(L, f->errors);
+	} else {
+		f->count++;
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+}
+
+/*
+ * Leave the frame, dropping its slot. When callbacks raised, raise (does not
+ * return then): one error unchanged; several, or any that could not be kept,
+ * as the array of those kept with count = how many there were, under the
+ * metatable rpmsg.CallbackErrors.
+ */
 static void rpmsg_lua_leave(struct rpmsg_lua_frame *f)
 {
+	lua_State *L = f->L;
+
 	rpmsg_lua_current = f->prev;
-	if (f->error_ref != LUA_NOREF) {
-		lua_rawgeti(f->L, LUA_REGISTRYINDEX, f->error_ref);
-		luaL_unref(f->L, LUA_REGISTRYINDEX, f->error_ref);
-		lua_error(f->L);
+	if (!f->count) {
+		lua_settop(L, f->errors - 1);
+		return;
 	}
+	if (f->count == 1 && lua_istable(L, f->errors) && lua_rawlen(L, f->errors) == 1) {
+		lua_rawgeti(L, f->errors, 1);
+		lua_error(L);
+	}
+	if (lua_isnil(L, f->errors)) {
+		lua_newtable(L);
+		lua_replace(L, f->errors);
+	}
+	lua_settop(L, f->errors);
+	lua_pushinteger(L, f->count);
+	lua_setfield(L, -2, "count");
+	luaL_setmetatable(L, RPMSG_LUA_CALLBACK_ERRORS);
+	lua_error(L);
 }
 
 static int rpmsg_lua_ref_of(void *user_data)
@@ -128,16 +228,16 @@ static void rpmsg_lua_call(struct rpmsg_lua_call *c)
 	if (!f || f->discard)
 		return;
 	L = f->L;
-	if (!lua_checkstack(L, 8))
+	if (!lua_checkstack(L, 8)) {
+		f->count++;	/* the callback cannot run: an error nobody could keep */
 		return;
+	}
 	base = lua_gettop(L);
 	lua_pushcfunction(L, rpmsg_lua_traceback);
 	lua_pushcfunction(L, rpmsg_lua_call_protected);
 	lua_pushlightuserdata(L, c);
-	if (lua_pcall(L, 1, 0, base + 1) != LUA_OK) {
-		if (f->error_ref == LUA_NOREF)
-			f->error_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	}
+	if (lua_pcall(L, 1, 0, base + 1) != LUA_OK)
+		rpmsg_lua_keep_error(f);
 	lua_settop(L, base);
 }
 
@@ -308,6 +408,7 @@ static int rpmsg_lua_ctx_free(lua_State *L)
 }
 %}
 
+%native(lua_callback_errors) int rpmsg_lua_callback_errors(lua_State *L);
 %native(lua_dispatch) int rpmsg_lua_dispatch(lua_State *L);
 %native(lua_set_rx_cb) int rpmsg_lua_set_rx_cb(lua_State *L);
 %native(lua_set_event_cb) int rpmsg_lua_set_event_cb(lua_State *L);

@@ -75,6 +75,46 @@ local function check(what, ok, msg)
 	return ok
 end
 
+-- Several errors raised by callbacks during one call (dispatch, close), raised
+-- together: { count = n, [1] = first, ... } in the order they were raised.
+-- count may exceed #errors when some could not be kept (out of memory).
+local CallbackErrors = c.lua_callback_errors()
+CallbackErrors.__tostring = function(errors)
+	local lines = { string.format("%d errors in rpmsg callbacks", errors.count) }
+	if errors.count > #errors then
+		lines[1] = lines[1] .. string.format(" (%d could not be kept: out of memory)",
+			errors.count - #errors)
+	end
+	for i, e in ipairs(errors) do
+		lines[#lines + 1] = string.format("[%d] %s", i, tostring(e))
+	end
+	return table.concat(lines, "\n")
+end
+M.CallbackErrors = CallbackErrors
+
+-- Raise the errors of several calls as dispatch would: nothing when empty, one
+-- unchanged, several (an rpmsg.CallbackErrors among them is spread) as one
+-- rpmsg.CallbackErrors.
+local function raise_all(errors)
+	if #errors == 0 then
+		return
+	end
+	if #errors == 1 then
+		error(errors[1], 0)
+	end
+	local all = setmetatable({ count = 0 }, CallbackErrors)
+	for _, e in ipairs(errors) do
+		if getmetatable(e) == CallbackErrors then
+			table.move(e, 1, #e, #all + 1, all)
+			all.count = all.count + e.count
+		else
+			all[#all + 1] = e
+			all.count = all.count + 1
+		end
+	end
+	error(all, 0)
+end
+
 local function weak_set()
 	return setmetatable({}, { __mode = "k" })
 end
@@ -129,16 +169,26 @@ function Context:_close(discard)
 	if not p then
 		return
 	end
-	-- Children first: endpoints, then control devices, then simulators.
+	-- Children first: endpoints, then control devices, then simulators. A
+	-- close that raises (a completion's error) stops neither the others nor
+	-- the context's: every error is raised once all are closed.
+	local errors = {}
 	for _, kind in ipairs({ "Endpoint", "Ctrl", "Sim" }) do
 		for child in pairs(self._children) do
 			if getmetatable(child) == M[kind] then
-				child:_close(discard)
+				local ok, err = pcall(child._close, child, discard)
+				if not ok then
+					errors[#errors + 1] = err
+				end
 			end
 		end
 	end
 	self._p = nil
-	c.lua_ctx_free(p, discard)
+	local ok, err = pcall(c.lua_ctx_free, p, discard)
+	if not ok then
+		errors[#errors + 1] = err
+	end
+	raise_all(errors)
 end
 
 function Context:fd()

@@ -24,6 +24,8 @@
 		lua_pushinteger(L, rpmsg_lua_err_); \
 		return 3; \
 	} while (0)
+/* Calls given a path fail the same way: the caller has the path at hand. */
+#define RPMSG_BINDING_RAISE_ERRNO_PATHS(op, path, path2) RPMSG_BINDING_RAISE_ERRNO(op)
 %}
 
 /* A payload: any Lua string, borrowed for the call. */

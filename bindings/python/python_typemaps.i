@@ -27,10 +27,43 @@ static void rpmsg_py_raise_errno(int err, const char *op)
 	}
 }
 
+/* A path as Python shows it (undecodable bytes escaped), or None for NULL. */
+static PyObject *rpmsg_py_path(const char *path)
+{
+	if (!path)
+		Py_RETURN_NONE;
+	return PyUnicode_DecodeFSDefault(path);
+}
+
+/* OSError(err, strerror, path[, None, path2]), as open() and os.rename() raise it:
+ * the path goes to .filename (and .filename2), the message is strerror's. */
+static void rpmsg_py_raise_errno_paths(int err, const char *path, const char *path2)
+{
+	PyObject *name = rpmsg_py_path(path);
+	PyObject *name2 = path2 ? rpmsg_py_path(path2) : NULL;
+	PyObject *exc = NULL;
+
+	if (name && (!path2 || name2))
+		exc = path2 ? PyObject_CallFunction(PyExc_OSError, "isOOO", err, strerror(err), name,
+						    Py_None, name2)
+			    : PyObject_CallFunction(PyExc_OSError, "isO", err, strerror(err), name);
+	if (exc) {
+		PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+		Py_DECREF(exc);
+	}
+	Py_XDECREF(name);
+	Py_XDECREF(name2);
+}
+
 /* Used by the shared %exception blocks of rpmsg.i. */
 #define RPMSG_BINDING_RAISE_ERRNO(op) \
 	do { \
 		rpmsg_py_raise_errno(errno, op); \
+		SWIG_fail; \
+	} while (0)
+#define RPMSG_BINDING_RAISE_ERRNO_PATHS(op, path, path2) \
+	do { \
+		rpmsg_py_raise_errno_paths(errno, path, path2); \
 		SWIG_fail; \
 	} while (0)
 %}

@@ -181,4 +181,96 @@ function T.no_leak_completions()
 	assert(after - before < 64, string.format("grew by %.1f KiB", after - before))
 end
 
+-- The sorted messages of an rpmsg.CallbackErrors, without their tracebacks.
+local function messages(errors)
+	local out = {}
+	for i, e in ipairs(errors) do
+		out[i] = tostring(e):match("(%w[%w ]* failed)")
+	end
+	table.sort(out)
+	return table.concat(out, ",")
+end
+
+-- Every error of one call comes out, together, in the order they were raised.
+function T.every_error_of_a_close_is_raised()
+	local ctx <close>, sim, ept = H.echo_endpoint()
+	sim:pause()
+	for i = 1, 3 do
+		assert(ept:send_async("x", function() error("send " .. i .. " failed") end))
+	end
+	local err = H.raises("3 errors in rpmsg callbacks", ept.close, ept)
+	H.eq(getmetatable(err), rpmsg.CallbackErrors, "metatable")
+	H.eq(err.count, 3, "count")
+	H.eq(#err, 3, "kept")
+	for i = 1, 3 do
+		assert(err[i]:find("send " .. i .. " failed", 1, true), err[i])
+		assert(err[i]:find("stack traceback", 1, true), err[i])
+	end
+	assert(tostring(err):find("[3] ", 1, true), tostring(err))
+	sim:resume()
+end
+
+function T.every_error_of_a_dispatch_is_raised()
+	local ctx <close>, sim, ept = H.echo_endpoint()
+	local ran = 0
+	ept:set_rx_cb(function(data)
+		ran = ran + 1
+		error(data .. " failed")
+	end)
+	for i = 1, 5 do
+		assert(sim:send(30, ept:src(), "message " .. i))
+	end
+	-- However the messages split across dispatches, every error comes out once.
+	local raised = {}
+	local deadline = os.time() + 5
+	while ran < 5 or #raised < ran do
+		assert(os.time() <= deadline, string.format("%d ran, %d raised", ran, #raised))
+		local ok, err = pcall(ctx.dispatch, ctx, 100)
+		if not ok then
+			if getmetatable(err) == rpmsg.CallbackErrors then
+				H.eq(err.count, #err, "count")
+				table.move(err, 1, #err, #raised + 1, raised)
+			else
+				raised[#raised + 1] = err
+			end
+		end
+	end
+	H.eq(messages(raised), "message 1 failed,message 2 failed,message 3 failed,"
+		.. "message 4 failed,message 5 failed")
+end
+
+-- A context's close closes every child even when their completions raise, and
+-- raises every error.
+function T.context_close_raises_every_error_and_closes_everything()
+	local ctx, sim, a = H.echo_endpoint()
+	local b = assert(sim:ctrl():create_ept("other", rpmsg.ADDR_ANY, 30))
+	sim:pause()
+	assert(a:send_async("x", function() error("a failed") end))
+	assert(b:send_async("x", function() error("b failed") end))
+	local err = H.raises("2 errors in rpmsg callbacks", ctx.close, ctx)
+	H.eq(err.count, 2, "count")
+	H.eq(messages(err), "a failed,b failed")
+	H.raises("context is closed", ctx.fd, ctx)
+	H.raises("endpoint is closed", a.send, a, "y")
+	H.raises("endpoint is closed", b.send, b, "y")
+end
+
+-- Errors of a close nested in a callback join the outer call's, spread.
+function T.nested_close_errors_are_spread()
+	local ctx <close>, sim, ept = H.echo_endpoint()
+	local other <close>, osim, oept = H.echo_endpoint()
+	for i = 1, 2 do
+		assert(oept:send_async("x", function() error("inner " .. i .. " failed") end))
+	end
+	-- Both completions run inside ept:close(), cancelled, in order.
+	assert(ept:send_async("x", function()
+		oept:close()	-- raises the two inner errors together
+	end))
+	assert(ept:send_async("x", function() error("outer failed") end))
+	local err = H.raises("3 errors in rpmsg callbacks", ept.close, ept)
+	H.eq(err.count, 3, "count")
+	H.eq(#err, 3, "kept")
+	H.eq(messages(err), "inner 1 failed,inner 2 failed,outer failed")
+end
+
 return T

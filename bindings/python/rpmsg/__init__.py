@@ -12,7 +12,8 @@
             ctx.dispatch(timeout=1.0)
 
 Every failure of the C library raises the OSError subclass of its errno
-(BlockingIOError, TimeoutError, BrokenPipeError, FileNotFoundError, ...);
+(BlockingIOError, TimeoutError, BrokenPipeError, FileNotFoundError, ...),
+with the path in its ``filename`` when the call was given one, as open() does;
 wrong arguments raise TypeError or ValueError; a closed object raises
 ValueError. Payloads are any bytes-like object; received data is bytes.
 Timeouts are in seconds, None meaning no limit. For asyncio see rpmsg.aio.

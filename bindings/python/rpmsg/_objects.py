@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import math
+import sys
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, TypeVar
@@ -83,6 +84,28 @@ def _callback(cb: Any, what: str) -> Any:
     return cb
 
 
+if sys.version_info >= (3, 11):
+    _ErrorGroup = BaseExceptionGroup  # noqa: F821 (a builtin since 3.11)
+else:
+    class _ErrorGroup(Exception):
+        """BaseExceptionGroup's shape (message, exceptions), before Python 3.11."""
+
+        def __init__(self, message: str, exceptions: Any) -> None:
+            super().__init__(message, tuple(exceptions))
+            self.message = message
+            self.exceptions = tuple(exceptions)
+
+
+def _raise_all(errors: list[BaseException], what: str) -> None:
+    """Raise every exception of ``errors``: one as itself, several together in
+    an ExceptionGroup (Python 3.11+; before, an Exception with the same
+    ``message`` and ``exceptions``) whose message counts them."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise _ErrorGroup(f"{len(errors)} {what}", errors)
+
+
 class _Handle:
     """A C object of a context; ``ptr`` is None once it is gone."""
 
@@ -143,6 +166,8 @@ class Context:
         self._ptr = None
         self._errors: list[BaseException] = []
         self._handles: dict[int, _Handle] = {}
+        # Run by close() before anything closes (rpmsg.aio unregisters the descriptor).
+        self._closing_hooks: list[Callable[[], None]] = []
         if isinstance(engine, Engine):
             engine = engine.value
         if engine is None:
@@ -202,17 +227,24 @@ class Context:
     def close(self) -> None:
         """Close every endpoint, control device and simulated remote of the
         context, then free it. Completions of sends cancelled by the close run
-        here: an exception they raise is raised from close(). Idempotent."""
+        here. Every callback exception not raised yet (by these completions,
+        or left by an earlier dispatch()) is raised from here: one as itself,
+        several in an ExceptionGroup. Idempotent."""
         if self._ptr is None:
             return
-        pending = len(self._errors)
-        order = {"ept": 0, "ctrl": 1, "sim": 2}
-        for handle in sorted(reversed(list(self._handles.values())),
-                             key=lambda h: order.get(h.kind, 3)):
-            self._release(handle)
-        ptr, self._ptr = self._ptr, None
-        _ll.rpmsg_ctx_free(ptr)
-        self._raise_pending(pending)
+        hooks, self._closing_hooks = self._closing_hooks, []
+        try:
+            for hook in hooks:
+                hook()
+        finally:
+            order = {"ept": 0, "ctrl": 1, "sim": 2}
+            for handle in sorted(reversed(list(self._handles.values())),
+                                 key=lambda h: order.get(h.kind, 3)):
+                self._release(handle)
+            ptr, self._ptr = self._ptr, None
+            _ll.rpmsg_ctx_free(ptr)
+        errors, self._errors[:] = list(self._errors), []
+        _raise_all(errors, "exceptions raised by callbacks")
 
     def __enter__(self) -> "Context":
         self._check()
@@ -283,7 +315,8 @@ class Context:
     def set_roots(self, sysfs_root: Optional[str] = None,
                   dev_root: Optional[str] = None) -> None:
         """Use other directories for /sys and /dev (tests with fabricated
-        trees); None restores the default. Affects objects opened later."""
+        trees); None restores the default. Affects objects opened later.
+        An OSError carries the two roots in ``filename`` and ``filename2``."""
         _ll.rpmsg_ctx_set_roots(
             self._check(),
             None if sysfs_root is None else _path(sysfs_root, "sysfs_root"),
@@ -325,7 +358,8 @@ class Context:
     # -- opening things --
 
     def open_ctrl(self, path: str) -> "ControlDevice":
-        """Open a control device by path, e.g. "/dev/rpmsg_ctrl0"."""
+        """Open a control device by path, e.g. "/dev/rpmsg_ctrl0". An OSError
+        carries the path in ``filename``, as open()'s does."""
         path = _path(path)
         return ControlDevice(self, _ll.rpmsg_ctrl_open(self._check(), path))
 
@@ -337,7 +371,8 @@ class Context:
         return ControlDevice(self, _ll.rpmsg_ctrl_open_rproc(self._check(), rproc))
 
     def open_endpoint(self, path: str) -> "Endpoint":
-        """Open an existing endpoint device, e.g. "/dev/rpmsg2"."""
+        """Open an existing endpoint device, e.g. "/dev/rpmsg2". An OSError
+        carries the path in ``filename``, as open()'s does."""
         path = _path(path)
         return Endpoint(self, _ll.rpmsg_ept_open(self._check(), path))
 
@@ -762,6 +797,13 @@ class SimulatedRemote(_ContextChild):
     def rx_count(self) -> int:
         """Number of messages the remote has received."""
         return _ll.rpmsg_sim_get_rx_count(self._check())
+
+    @property
+    def held_count(self) -> int:
+        """Number of messages the paused remote has taken in but not processed:
+        once it equals the TX credits, what is still sent fills the socket
+        buffer (a few messages), then sends fail with BlockingIOError."""
+        return _ll.rpmsg_sim_get_held_count(self._check())
 
     def close(self) -> None:
         """Stop the remote; its endpoints stay valid objects but go down. Idempotent."""

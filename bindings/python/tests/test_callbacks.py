@@ -2,10 +2,12 @@
 # SPDX-FileCopyrightText: librpmsg authors
 """Callbacks: any callable, replacement, close inside, exceptions, references."""
 
+import builtins
 import errno
 import functools
 import gc
 import sys
+import threading
 import tracemalloc
 
 import pytest
@@ -215,6 +217,37 @@ def test_exception_in_completion_cancelled_by_context_close():
     with pytest.raises(ZeroDivisionError):
         ctx.close()
     assert ctx.closed and ept.closed
+
+
+def test_context_close_raises_every_exception_not_raised_yet():
+    """One from the remote's handler that no dispatch raised and two from the
+    close's cancelled sends: all three, in an ExceptionGroup (the context can
+    raise nothing afterwards)."""
+    ctx = rpmsg.Context()
+    sim = ctx.simulate()
+    second_call = threading.Event()
+
+    def handler(src, dst, data):
+        if data == b"raise":
+            raise KeyError("handler")
+        second_call.set()  # the handler runs in order: the first one's exception is kept
+
+    sim.handler = handler
+    ept = sim.ctrl.create_endpoint("h", dst=REMOTE)
+    ept.send(b"raise")
+    ept.send(b"return")
+    assert second_call.wait(5)
+    a = sim.ctrl.create_endpoint("a", dst=REMOTE)
+    b = sim.ctrl.create_endpoint("b", dst=REMOTE)
+    sim.pause()
+    a.send_async(b"1", lambda err: {}["a"])
+    b.send_async(b"1", lambda err: {}["b"])
+    group_type = getattr(builtins, "ExceptionGroup", Exception)
+    with pytest.raises(group_type) as group:
+        ctx.close()
+    assert group.value.message == "3 exceptions raised by callbacks"
+    assert sorted(x.args for x in group.value.exceptions) == [("a",), ("b",), ("handler",)]
+    assert ctx.closed and a.closed and b.closed
 
 
 def test_references_are_released(ctx, sim):

@@ -121,9 +121,17 @@ def test_set_roots_errors(ctx):
     with pytest.raises(OSError) as e:
         ctx.set_roots("")
     assert e.value.errno == errno.EINVAL
+    # Both roots travel with the error, as os.rename's two paths do.
+    assert (e.value.filename, e.value.filename2) == ("", None)
     with pytest.raises(OSError) as e:
-        ctx.set_roots("/" + "x" * 5000)
+        ctx.set_roots("/sys", "")
+    assert e.value.errno == errno.EINVAL and e.value.strerror == os.strerror(errno.EINVAL)
+    assert (e.value.filename, e.value.filename2) == ("/sys", "")
+    long_root = "/" + "x" * 5000
+    with pytest.raises(OSError) as e:
+        ctx.set_roots(long_root, "/dev")
     assert e.value.errno == errno.ENAMETOOLONG
+    assert (e.value.filename, e.value.filename2) == (long_root, "/dev")
     with pytest.raises(TypeError):
         ctx.set_roots(42)
 
@@ -143,23 +151,28 @@ def test_open_rproc_without_remote_is_enodev(tree):
 
 
 def test_open_by_path_errors(ctx, tmp_path):
+    """Like open(): OSError(errno, strerror, path), the path in .filename."""
     missing = str(tmp_path / "rpmsg_ctrl9")
-    with pytest.raises(FileNotFoundError) as e:
-        ctx.open_ctrl(missing)
-    assert e.value.errno == errno.ENOENT and "rpmsg_ctrl_open" in str(e.value)
-    with pytest.raises(FileNotFoundError):
-        ctx.open_endpoint(missing)
+    for open_ in (ctx.open_ctrl, ctx.open_endpoint):
+        with pytest.raises(FileNotFoundError) as e:
+            open_(missing)
+        assert e.value.errno == errno.ENOENT and e.value.filename == missing
+        assert e.value.strerror == os.strerror(errno.ENOENT) and e.value.filename2 is None
+        with pytest.raises(FileNotFoundError) as opened:
+            open(missing)
+        assert str(e.value) == str(opened.value)
     regular = tmp_path / "file"
     regular.write_bytes(b"")
     with pytest.raises(OSError) as e:
         ctx.open_ctrl(regular)
-    assert e.value.errno == errno.ENOTTY
+    assert e.value.errno == errno.ENOTTY and e.value.filename == str(regular)
     with pytest.raises(OSError) as e:
         ctx.open_endpoint(str(regular))
-    assert e.value.errno == errno.ENOTTY
+    assert e.value.errno == errno.ENOTTY and e.value.filename == str(regular)
     # A character device that is not an rpmsg device.
-    with pytest.raises(OSError) as e:
-        ctx.open_endpoint("/dev/null")
-    assert e.value.errno == errno.ENODEV
+    for open_ in (ctx.open_ctrl, ctx.open_endpoint):
+        with pytest.raises(OSError) as e:
+            open_("/dev/null")
+        assert e.value.errno == errno.ENODEV and e.value.filename == "/dev/null"
     with pytest.raises(TypeError):
         ctx.open_ctrl(None)
