@@ -311,7 +311,8 @@ RPMSG_API struct rpmsg_devlist *rpmsg_ctx_list(struct rpmsg_ctx *ctx, enum rpmsg
 	struct rpmsg_devlist *list;
 	int ret;
 
-	if (!ctx || type < RPMSG_DEV_CTRL || type > RPMSG_DEV_CHANNEL) {
+	RPMSGI_REQUIRE(ctx, NULL);
+	if (type < RPMSG_DEV_CTRL || type > RPMSG_DEV_CHANNEL) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -332,12 +333,14 @@ RPMSG_API struct rpmsg_devlist *rpmsg_ctx_list(struct rpmsg_ctx *ctx, enum rpmsg
 
 RPMSG_API size_t rpmsg_devlist_count(const struct rpmsg_devlist *list)
 {
+	RPMSGI_REQUIRE(list, 0);
 	return list->count;
 }
 
 RPMSG_API const struct rpmsg_devinfo *rpmsg_devlist_get(const struct rpmsg_devlist *list,
 							size_t index)
 {
+	RPMSGI_REQUIRE(list, NULL);
 	if (index >= list->count) {
 		errno = ERANGE;
 		return NULL;
@@ -347,50 +350,60 @@ RPMSG_API const struct rpmsg_devinfo *rpmsg_devlist_get(const struct rpmsg_devli
 
 RPMSG_API enum rpmsg_dev_type rpmsg_devinfo_get_type(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, (enum rpmsg_dev_type)0);
 	return info->type;
 }
 
 RPMSG_API const char *rpmsg_devinfo_get_devname(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, NULL);
 	return info->devname;
 }
 
 RPMSG_API const char *rpmsg_devinfo_get_name(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, NULL);
 	return info->name;
 }
 
 RPMSG_API uint32_t rpmsg_devinfo_get_src(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, RPMSG_ADDR_ANY);
 	return info->src;
 }
 
 RPMSG_API uint32_t rpmsg_devinfo_get_dst(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, RPMSG_ADDR_ANY);
 	return info->dst;
 }
 
 RPMSG_API const char *rpmsg_devinfo_get_dev_path(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, NULL);
 	return info->dev_path;
 }
 
 RPMSG_API const char *rpmsg_devinfo_get_sysfs_path(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, NULL);
 	return info->sysfs_path;
 }
 
 RPMSG_API const char *rpmsg_devinfo_get_ctrl(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, NULL);
 	return info->ctrl;
 }
 
 RPMSG_API const char *rpmsg_devinfo_get_rproc(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, NULL);
 	return info->rproc;
 }
 
 RPMSG_API const char *rpmsg_devinfo_get_rproc_name(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, NULL);
 	return info->rproc_name;
 }

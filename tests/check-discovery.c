@@ -655,6 +655,36 @@ START_TEST(test_discovery_index_overflow)
 }
 END_TEST
 
+/* The NULL rule: EINVAL and a neutral value, never a crash. */
+START_TEST(test_discovery_null)
+{
+	ck_assert_null_errno(rpmsg_ctx_list(NULL, RPMSG_DEV_CTRL), EINVAL);
+	errno = 0;
+	ck_assert_uint_eq(rpmsg_devlist_count(NULL), 0);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_null_errno(rpmsg_devlist_get(NULL, 0), EINVAL);
+	errno = 0;
+	rpmsg_devlist_free(NULL);
+	ck_assert_int_eq(errno, 0);
+	errno = 0;
+	ck_assert_int_eq(rpmsg_devinfo_get_type(NULL), 0);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_uint_eq(rpmsg_devinfo_get_src(NULL), RPMSG_ADDR_ANY);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_uint_eq(rpmsg_devinfo_get_dst(NULL), RPMSG_ADDR_ANY);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_null_errno(rpmsg_devinfo_get_devname(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_devinfo_get_name(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_devinfo_get_dev_path(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_devinfo_get_sysfs_path(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_devinfo_get_ctrl(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_devinfo_get_rproc(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_devinfo_get_rproc_name(NULL), EINVAL);
+}
+END_TEST
+
 static TCase *discovery_tcase(Suite *s, const char *name)
 {
 	TCase *tc = tcase_create(name);
@@ -690,6 +720,7 @@ Suite *suite_discovery(void)
 	tc = discovery_tcase(s, "errors");
 	tcase_add_test(tc, test_discovery_list_errors);
 	tcase_add_test(tc, test_discovery_set_roots_errors);
+	tcase_add_test(tc, test_discovery_null);
 	tc = discovery_tcase(s, "malformed");
 	tcase_add_loop_test(tc, test_discovery_scandir_emfile, 0, NLAYOUTS);
 	tcase_add_loop_test(tc, test_discovery_scandir_enotdir, 0, NLAYOUTS);

@@ -212,8 +212,9 @@ const char *rpmsg_ctx_get_dev_root(struct rpmsg_ctx *ctx);
  * ::rpmsg_ctx_list), so a list is never short for a reason the caller could
  * fix.
  *
- * Every string an entry returns is borrowed from the list and valid until
- * ::rpmsg_devlist_free.
+ * Accessors given a NULL list or entry fail with EINVAL and return the
+ * neutral value each one states. Every string an entry returns is borrowed
+ * from the list and valid until ::rpmsg_devlist_free.
  */
 
 /** Kind of device in a list. */
@@ -238,7 +239,7 @@ enum rpmsg_dev_type {
  * empty list: rpmsg is not loaded. Entries that are malformed or vanish
  * while being read are left out (see the group's description).
  *
- * Errors: EINVAL (unknown type), ENOMEM, and any error reading
+ * Errors: EINVAL (NULL ctx, unknown type), ENOMEM, and any error reading
  * that directory or an entry other than its absence: EMFILE, ENFILE,
  * ENOTDIR (a file where the directory should be), EACCES, EIO, ...
  */
@@ -247,7 +248,7 @@ struct rpmsg_devlist *rpmsg_ctx_list(struct rpmsg_ctx *ctx, enum rpmsg_dev_type 
 /**
  * @brief Number of entries in a list.
  * @param list List.
- * @return Count. Never fails.
+ * @return Count; 0 with errno EINVAL for a NULL list.
  */
 size_t rpmsg_devlist_count(const struct rpmsg_devlist *list);
 
@@ -256,71 +257,74 @@ size_t rpmsg_devlist_count(const struct rpmsg_devlist *list);
  * @param list List.
  * @param index Position, below ::rpmsg_devlist_count.
  * @return Borrowed entry, valid until the list is freed, or NULL with errno
- *         ERANGE when @p index is out of range.
+ *         ERANGE when @p index is out of range, EINVAL for a NULL list.
  */
 const struct rpmsg_devinfo *rpmsg_devlist_get(const struct rpmsg_devlist *list, size_t index);
 
 /**
  * @brief Free a list and its entries.
- * @param list List, or NULL.
+ * @param list List, or NULL (nothing happens).
  */
 void rpmsg_devlist_free(struct rpmsg_devlist *list);
 
 /**
  * @brief Kind of the device.
- * @return The kind.
+ * @return The kind; 0 (no kind) with errno EINVAL for a NULL entry.
  */
 enum rpmsg_dev_type rpmsg_devinfo_get_type(const struct rpmsg_devinfo *info);
 /**
  * @brief Kernel name of the device: "rpmsg_ctrl0", "rpmsg3", or a channel's
  *        bus name such as "virtio0.rpmsg-raw.-1.1024".
- * @return Borrowed string.
+ * @return Borrowed string; NULL with errno EINVAL for a NULL entry.
  */
 const char *rpmsg_devinfo_get_devname(const struct rpmsg_devinfo *info);
 /**
  * @brief Service name: the endpoint's or channel's name ("rpmsg-raw", ...);
  *        for a control device, the driver's bus name ("rpmsg_ctrl" or
  *        "rpmsg_chrdev"; "" when no driver is bound).
- * @return Borrowed string.
+ * @return Borrowed string; NULL with errno EINVAL for a NULL entry.
  */
 const char *rpmsg_devinfo_get_name(const struct rpmsg_devinfo *info);
 /**
  * @brief Local address as sysfs reports it (the kernel does not report the
  *        address allocated at open for ANY: it stays ::RPMSG_ADDR_ANY).
- * @return The address.
+ * @return The address; ::RPMSG_ADDR_ANY with errno EINVAL for a NULL entry.
  */
 uint32_t rpmsg_devinfo_get_src(const struct rpmsg_devinfo *info);
 /**
  * @brief Remote address (0 for a control device).
- * @return The address.
+ * @return The address; ::RPMSG_ADDR_ANY with errno EINVAL for a NULL entry.
  */
 uint32_t rpmsg_devinfo_get_dst(const struct rpmsg_devinfo *info);
 /**
  * @brief Path of the device node under the /dev root ("/dev/rpmsg3").
  * @return Borrowed string, or NULL for a channel that has no endpoint
- *         device.
+ *         device (errno untouched); NULL with errno EINVAL for a NULL entry.
  */
 const char *rpmsg_devinfo_get_dev_path(const struct rpmsg_devinfo *info);
 /**
  * @brief Path of the device's directory under the sysfs root, resolved.
- * @return Borrowed string.
+ * @return Borrowed string; NULL with errno EINVAL for a NULL entry.
  */
 const char *rpmsg_devinfo_get_sysfs_path(const struct rpmsg_devinfo *info);
 /**
  * @brief For an endpoint device created through a control device, that
  *        control device's name ("rpmsg_ctrl0").
- * @return Borrowed string, or NULL for other devices.
+ * @return Borrowed string, or NULL for other devices (errno untouched);
+ *         NULL with errno EINVAL for a NULL entry.
  */
 const char *rpmsg_devinfo_get_ctrl(const struct rpmsg_devinfo *info);
 /**
  * @brief Name of the remoteproc the device belongs to ("remoteproc0").
- * @return Borrowed string, or NULL when it is on no remoteproc.
+ * @return Borrowed string, or NULL when it is on no remoteproc (errno
+ *         untouched); NULL with errno EINVAL for a NULL entry.
  */
 const char *rpmsg_devinfo_get_rproc(const struct rpmsg_devinfo *info);
 /**
  * @brief The remoteproc's `name` attribute (e.g. "m4").
  * @return Borrowed string, or NULL when there is no remoteproc or its name
- *         cannot be read.
+ *         cannot be read (errno untouched); NULL with errno EINVAL for a NULL
+ *         entry.
  */
 const char *rpmsg_devinfo_get_rproc_name(const struct rpmsg_devinfo *info);
 
