@@ -44,7 +44,8 @@ char *rpmsgi_path_join(const char *a, const char *b)
 	return p;
 }
 
-/* Decimal digits at s, at least one, into *out (at most max); returns the end. */
+/* Decimal digits at s, at least one, into *out (at most max); returns the end.
+ * *err becomes -EINVAL (no digit) or -ERANGE (above max), EINVAL first. */
 static const char *parse_digits(const char *s, unsigned long long max, unsigned long long *out,
 				int *err)
 {
@@ -53,7 +54,9 @@ static const char *parse_digits(const char *s, unsigned long long max, unsigned 
 
 	for (; *p >= '0' && *p <= '9'; p++) {
 		if (v > (max - (unsigned long long)(*p - '0')) / 10) {
-			*err = -ERANGE;	/* keep going: a non-digit after it is EINVAL */
+			/* Keep going: malformed (EINVAL) wins over out of range. */
+			if (!*err)
+				*err = -ERANGE;
 			v = max;
 			continue;
 		}
