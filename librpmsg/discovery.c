@@ -124,6 +124,7 @@ static char *ctrl_driver_name(const char *dir)
 static int fill_eptdev(struct rpmsg_devinfo *info, const char *dir, const char *real)
 {
 	char value[RPMSG_NAME_SIZE + 8], *parent;
+	unsigned long index;
 	const char *base;
 	int ret;
 
@@ -140,7 +141,7 @@ static int fill_eptdev(struct rpmsg_devinfo *info, const char *dir, const char *
 	/* Control-created endpoint devices sit directly under rpmsg_ctrlM. */
 	parent = rpmsgi_realpath_in(real, "..");
 	base = parent ? strrchr(parent, '/') : NULL;
-	if (base && !strncmp(base + 1, "rpmsg_ctrl", 10)) {
+	if (base && rpmsgi_parse_index(base + 1, "rpmsg_ctrl", &index)) {
 		info->ctrl = strdup(base + 1);
 		ret = info->ctrl ? 0 : -ENOMEM;
 	}

@@ -224,9 +224,13 @@ static struct rpmsg_devlist *list_all(enum rpmsg_dev_type type)
 
 static void use_ctrl(void)
 {
-	struct rpmsg_ctrl *ctrl = rpmsg_ctrl_open_rproc(ctx, NULL);
+	struct rpmsg_ctrl *ctrl;
 	struct rpmsg_ept *ept;
 
+	/* By remoteproc index and name (ctrl.c matches them against the list). */
+	rpmsg_ctrl_close(rpmsg_ctrl_open_rproc(ctx, "0"));
+	rpmsg_ctrl_close(rpmsg_ctrl_open_rproc(ctx, "m4"));
+	ctrl = rpmsg_ctrl_open_rproc(ctx, NULL);
 	if (!ctrl)
 		return;
 	ept = rpmsg_ctrl_open_channel(ctrl, "rpmsg-raw", RPMSG_ADDR_ANY);
