@@ -5,7 +5,8 @@
 # (what `make fuzz` runs). Environment: FUZZ_CC (clang), FUZZ_SECONDS (60),
 # LIBURING_CFLAGS, LIBURING_LIBS. The library's sources are compiled into
 # every harness with ASan, UBSan and libFuzzer's coverage. New inputs go to
-# BUILDDIR/tests/fuzz/corpus/<harness>, crashes to BUILDDIR/tests/fuzz/artifacts.
+# BUILDDIR/tests/fuzz/found/<harness> (not corpus/, which make dist would
+# take for the seeds), crashes to BUILDDIR/tests/fuzz/artifacts.
 # Fails on any crash, sanitizer report, leak or timeout.
 set -eu
 srcdir=$(cd "$1" && pwd)
@@ -44,12 +45,12 @@ for h in $harnesses; do
 	# shellcheck disable=SC2086
 	$cc $flags -fsanitize=fuzzer -pthread $cppflags "$srcdir/tests/fuzz/$h.c" $objs \
 		${LIBURING_LIBS:--luring} -o "$out/$h"
-	mkdir -p "$out/corpus/$h"
+	mkdir -p "$out/found/$h"
 	log=$out/$h.log
 	# -timeout: an input that blocks (a FIFO read as an attribute) is a failure.
 	if "$out/$h" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
 		-artifact_prefix="$out/artifacts/$h-" \
-		"$out/corpus/$h" "$srcdir/tests/fuzz/corpus/$h" >"$log" 2>&1; then
+		"$out/found/$h" "$srcdir/tests/fuzz/corpus/$h" >"$log" 2>&1; then
 		status=ok
 		passed=$((passed + 1))
 	else
