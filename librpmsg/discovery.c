@@ -65,42 +65,43 @@ static struct rpmsg_devinfo *list_push(struct rpmsg_devlist *list)
 	return &list->items[list->count++];
 }
 
-static bool is_rproc_component(const char *s, size_t len)
+/*
+ * An entry that vanished while it was read (ENOENT, ENOTDIR) or that is not
+ * what the kernel shows (a malformed or out-of-range attribute, a non-regular
+ * file, a symlink loop) is left out of the list; any other error (EMFILE,
+ * ENOMEM, EIO, ...) fails the whole listing, so that a list is never short
+ * for a reason the caller could fix.
+ */
+static bool entry_unusable(int err)
 {
-	size_t i;
-
-	if (len <= 10 || strncmp(s, "remoteproc", 10))
-		return false;
-	for (i = 10; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
+	return err == -ENOENT || err == -ENOTDIR || err == -EINVAL || err == -ERANGE ||
+	       err == -ELOOP || err == -ENAMETOOLONG;
 }
 
-/* The nearest remoteprocK among the ancestors of a resolved sysfs path. */
-static void fill_rproc(struct rpmsg_devinfo *info, const char *real)
+/* rproc and rproc_name of an entry, from the nearest remoteprocK above it. */
+static int fill_rproc(struct rpmsg_devinfo *info, const char *real)
 {
-	const char *p = real, *best = NULL;
-	size_t best_len = 0;
-	char *dir, value[64];
+	size_t len = 0;
+	const char *best = rpmsgi_rproc_in_path(real, &len);
+	char *dir, value[256];
+	int ret;
 
-	while (p && *p) {
-		const char *slash = strchr(p, '/');
-		size_t len = slash ? (size_t)(slash - p) : strlen(p);
-
-		if (is_rproc_component(p, len)) {
-			best = p;
-			best_len = len;
-		}
-		p = slash ? slash + 1 : NULL;
-	}
 	if (!best)
-		return;
-	info->rproc = strndup(best, best_len);
-	dir = strndup(real, (size_t)(best - real) + best_len);
-	if (dir && !rpmsgi_read_attr(dir, "name", value, sizeof(value)))
-		info->rproc_name = strdup(value);
+		return 0;
+	info->rproc = strndup(best, len);
+	dir = strndup(real, (size_t)(best - real) + len);
+	if (!info->rproc || !dir) {
+		free(dir);
+		return -ENOMEM;
+	}
+	ret = rpmsgi_read_attr(dir, "name", value, sizeof(value));
 	free(dir);
+	if (ret == 0) {
+		info->rproc_name = strdup(value);
+		return info->rproc_name ? 0 : -ENOMEM;
+	}
+	/* The remoteproc itself is there: only its name is unknown. */
+	return entry_unusable(ret) ? 0 : ret;
 }
 
 static char *dev_path_for(struct rpmsg_ctx *ctx, const char *devname)
@@ -108,72 +109,171 @@ static char *dev_path_for(struct rpmsg_ctx *ctx, const char *devname)
 	return rpmsgi_path_join(ctx->dev_root, devname);
 }
 
-static int add_class_device(struct rpmsg_ctx *ctx, struct rpmsg_devlist *list,
-			    const char *classdir, const char *devname, bool ctrl)
+/* The driver's name of a control device ("rpmsg_ctrl", "rpmsg_chrdev"; "" when unbound). */
+static char *ctrl_driver_name(const char *dir)
+{
+	char *driver = rpmsgi_realpath_in(dir, "device/driver");
+	const char *base = driver ? strrchr(driver, '/') : NULL;
+	char *name = strdup(base ? base + 1 : "");
+
+	free(driver);
+	return name;
+}
+
+/* Name, addresses and control device of an endpoint device. */
+static int fill_eptdev(struct rpmsg_devinfo *info, const char *dir, const char *real)
+{
+	char value[RPMSG_NAME_SIZE + 8], *parent;
+	unsigned long index;
+	const char *base;
+	int ret;
+
+	ret = rpmsgi_read_attr(dir, "name", value, sizeof(value));
+	if (!ret)
+		ret = rpmsgi_read_attr_u32(dir, "src", &info->src);
+	if (!ret)
+		ret = rpmsgi_read_attr_u32(dir, "dst", &info->dst);
+	if (ret < 0)
+		return ret;
+	info->name = strdup(value);
+	if (!info->name)
+		return -ENOMEM;
+	/* Control-created endpoint devices sit directly under rpmsg_ctrlM. */
+	parent = rpmsgi_realpath_in(real, "..");
+	base = parent ? strrchr(parent, '/') : NULL;
+	if (base && rpmsgi_parse_index(base + 1, "rpmsg_ctrl", &index)) {
+		info->ctrl = strdup(base + 1);
+		ret = info->ctrl ? 0 : -ENOMEM;
+	}
+	free(parent);
+	return ret;
+}
+
+/* Fill info for class device devname; 0 (added), 1 (left out) or -errno. */
+static int read_class_device(struct rpmsg_ctx *ctx, struct rpmsg_devinfo *info,
+			     const char *classdir, const char *devname, bool ctrl)
 {
 	char *dir = rpmsgi_path_join(classdir, devname);
 	char *real = dir ? realpath(dir, NULL) : NULL;
-	struct rpmsg_devinfo *info;
-	char value[RPMSG_NAME_SIZE + 8];
-	int ret = -ENOMEM;
+	int ret;
 
-	if (!dir)
-		return -ENOMEM;
-	info = list_push(list);
-	if (!info)
+	if (!real) {
+		ret = dir ? -errno : -ENOMEM;
 		goto out;
+	}
 	info->type = ctrl ? RPMSG_DEV_CTRL : RPMSG_DEV_EPT;
 	info->devname = strdup(devname);
 	info->dev_path = dev_path_for(ctx, devname);
-	info->sysfs_path = strdup(real ? real : dir);
+	info->sysfs_path = strdup(real);
 	if (ctrl) {
-		char *driver = rpmsgi_realpath_in(dir, "device/driver");
-		const char *base = driver ? strrchr(driver, '/') : NULL;
-
-		info->name = strdup(base ? base + 1 : "");
-		free(driver);
-		info->src = 0;
-		info->dst = 0;
+		info->name = ctrl_driver_name(dir);
+		ret = 0;
 	} else {
-		char *parent = real ? rpmsgi_realpath_in(real, "..") : NULL;
-		const char *base = parent ? strrchr(parent, '/') : NULL;
-
-		info->name = strdup(rpmsgi_read_attr(dir, "name", value, sizeof(value)) ? ""
-											 : value);
-		if (rpmsgi_read_attr_u32(dir, "src", &info->src))
-			info->src = RPMSG_ADDR_ANY;
-		if (rpmsgi_read_attr_u32(dir, "dst", &info->dst))
-			info->dst = RPMSG_ADDR_ANY;
-		/* Control-created endpoint devices sit directly under rpmsg_ctrlM. */
-		if (base && !strncmp(base + 1, "rpmsg_ctrl", 10))
-			info->ctrl = strdup(base + 1);
-		free(parent);
+		ret = fill_eptdev(info, dir, real);
 	}
-	if (real)
-		fill_rproc(info, real);
-	ret = (info->devname && info->dev_path && info->sysfs_path && info->name) ? 0 : -ENOMEM;
+	if (!ret)
+		ret = fill_rproc(info, real);
+	if (!ret && !(info->devname && info->dev_path && info->sysfs_path && info->name))
+		ret = -ENOMEM;
 out:
 	free(real);
 	free(dir);
-	return ret;
+	return entry_unusable(ret) ? 1 : ret;
+}
+
+/* A channel's entry; 0 (added), 1 (left out: not a channel, or unusable) or -errno. */
+static int read_channel(struct rpmsg_ctx *ctx, struct rpmsg_devinfo *info, const char *busdir,
+			const char *devname)
+{
+	char value[RPMSG_NAME_SIZE + 8], *dir = rpmsgi_path_join(busdir, devname);
+	char *real = NULL, *eptdev = NULL;
+	int ret;
+
+	if (!dir)
+		return -ENOMEM;
+	ret = rpmsgi_read_attr(dir, "name", value, sizeof(value));
+	if (!ret && rpmsgi_is_transport_device(devname, value))
+		ret = 1;
+	if (!ret)
+		ret = rpmsgi_read_attr_hex_u32(dir, "src", &info->src);
+	if (!ret)
+		ret = rpmsgi_read_attr_hex_u32(dir, "dst", &info->dst);
+	if (!ret && !(real = realpath(dir, NULL)))
+		ret = -errno;
+	if (ret)
+		goto out;
+	info->type = RPMSG_DEV_CHANNEL;
+	info->devname = strdup(devname);
+	info->name = strdup(value);
+	info->sysfs_path = strdup(real);
+	ret = rpmsgi_channel_eptdev(dir, &eptdev);
+	if (entry_unusable(ret))
+		ret = 0;	/* no usable endpoint device: dev_path stays NULL */
+	if (!ret && eptdev && !(info->dev_path = dev_path_for(ctx, eptdev)))
+		ret = -ENOMEM;
+	if (!ret)
+		ret = fill_rproc(info, real);
+	if (!ret && !(info->devname && info->name && info->sysfs_path))
+		ret = -ENOMEM;
+out:
+	free(eptdev);
+	free(real);
+	free(dir);
+	return entry_unusable(ret) ? 1 : ret;
+}
+
+/* Keep info in the list when read gave 0; 0 or -errno for the listing. */
+static int add_entry(struct rpmsg_devlist *list, int read, struct rpmsg_devinfo *info)
+{
+	struct rpmsg_devinfo *slot = read == 0 ? list_push(list) : NULL;
+
+	if (slot) {
+		*slot = *info;
+		return 0;
+	}
+	info_clear(info);
+	if (read == 0)
+		return -ENOMEM;
+	return read < 0 ? read : 0;
+}
+
+/*
+ * The entries of dir in version order; a directory that does not exist
+ * holds nothing (rpmsg not loaded), any other failure is an error.
+ */
+static int scan(const char *dir, struct dirent ***names)
+{
+	int n = scandir(dir, names, NULL, versionsort);
+
+	if (n < 0) {
+		*names = NULL;
+		return errno == ENOENT ? 0 : -errno;
+	}
+	return n;
 }
 
 static int list_class(struct rpmsg_ctx *ctx, struct rpmsg_devlist *list, bool ctrl)
 {
 	char *classdir = rpmsgi_path_join(ctx->sysfs_root, "class/rpmsg");
+	const char *prefix = ctrl ? "rpmsg_ctrl" : "rpmsg";
 	struct dirent **names = NULL;
+	unsigned long index;
 	int i, n, ret = 0;
 
 	if (!classdir)
 		return -ENOMEM;
-	n = scandir(classdir, &names, NULL, versionsort);
+	n = scan(classdir, &names);
+	if (n < 0)
+		ret = n;
 	for (i = 0; i < n; i++) {
 		const char *d = names[i]->d_name;
-		bool is_ctrl = !strncmp(d, "rpmsg_ctrl", 10);
-		bool is_ept = !strncmp(d, "rpmsg", 5) && d[5] >= '0' && d[5] <= '9';
 
-		if (!ret && ((ctrl && is_ctrl) || (!ctrl && is_ept)))
-			ret = add_class_device(ctx, list, classdir, d, ctrl);
+		if (!ret && rpmsgi_parse_index(d, prefix, &index)) {
+			struct rpmsg_devinfo info = { 0 };
+
+			ret = add_entry(list, read_class_device(ctx, &info, classdir, d, ctrl),
+					&info);
+		}
 		free(names[i]);
 	}
 	free(names);
@@ -189,47 +289,17 @@ static int list_channels(struct rpmsg_ctx *ctx, struct rpmsg_devlist *list)
 
 	if (!busdir)
 		return -ENOMEM;
-	n = scandir(busdir, &names, NULL, versionsort);
+	n = scan(busdir, &names);
+	if (n < 0)
+		ret = n;
 	for (i = 0; i < n; i++) {
 		const char *d = names[i]->d_name;
-		char value[RPMSG_NAME_SIZE + 8], *dir = NULL, *real = NULL, *eptdev = NULL;
-		struct rpmsg_devinfo *info;
 
-		if (ret || d[0] == '.')
-			goto next;
-		dir = rpmsgi_path_join(busdir, d);
-		if (!dir) {
-			ret = -ENOMEM;
-			goto next;
+		if (!ret && d[0] != '.') {
+			struct rpmsg_devinfo info = { 0 };
+
+			ret = add_entry(list, read_channel(ctx, &info, busdir, d), &info);
 		}
-		if (rpmsgi_read_attr(dir, "name", value, sizeof(value)) ||
-		    rpmsgi_is_transport_device(d, value))
-			goto next;
-		real = realpath(dir, NULL);
-		info = list_push(list);
-		if (!info) {
-			ret = -ENOMEM;
-			goto next;
-		}
-		info->type = RPMSG_DEV_CHANNEL;
-		info->devname = strdup(d);
-		info->name = strdup(value);
-		info->sysfs_path = strdup(real ? real : dir);
-		if (rpmsgi_read_attr_u32(dir, "src", &info->src))
-			info->src = RPMSG_ADDR_ANY;
-		if (rpmsgi_read_attr_u32(dir, "dst", &info->dst))
-			info->dst = RPMSG_ADDR_ANY;
-		eptdev = rpmsgi_channel_eptdev(dir);
-		if (eptdev)
-			info->dev_path = dev_path_for(ctx, eptdev);
-		if (real)
-			fill_rproc(info, real);
-		if (!info->devname || !info->name || !info->sysfs_path)
-			ret = -ENOMEM;
-next:
-		free(eptdev);
-		free(real);
-		free(dir);
 		free(names[i]);
 	}
 	free(names);
@@ -242,7 +312,8 @@ RPMSG_API struct rpmsg_devlist *rpmsg_ctx_list(struct rpmsg_ctx *ctx, enum rpmsg
 	struct rpmsg_devlist *list;
 	int ret;
 
-	if (!ctx || type < RPMSG_DEV_CTRL || type > RPMSG_DEV_CHANNEL) {
+	RPMSGI_REQUIRE(ctx, NULL);
+	if (type < RPMSG_DEV_CTRL || type > RPMSG_DEV_CHANNEL) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -263,12 +334,14 @@ RPMSG_API struct rpmsg_devlist *rpmsg_ctx_list(struct rpmsg_ctx *ctx, enum rpmsg
 
 RPMSG_API size_t rpmsg_devlist_count(const struct rpmsg_devlist *list)
 {
+	RPMSGI_REQUIRE(list, 0);
 	return list->count;
 }
 
 RPMSG_API const struct rpmsg_devinfo *rpmsg_devlist_get(const struct rpmsg_devlist *list,
 							size_t index)
 {
+	RPMSGI_REQUIRE(list, NULL);
 	if (index >= list->count) {
 		errno = ERANGE;
 		return NULL;
@@ -278,50 +351,60 @@ RPMSG_API const struct rpmsg_devinfo *rpmsg_devlist_get(const struct rpmsg_devli
 
 RPMSG_API enum rpmsg_dev_type rpmsg_devinfo_get_type(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, (enum rpmsg_dev_type)0);
 	return info->type;
 }
 
 RPMSG_API const char *rpmsg_devinfo_get_devname(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, NULL);
 	return info->devname;
 }
 
 RPMSG_API const char *rpmsg_devinfo_get_name(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, NULL);
 	return info->name;
 }
 
 RPMSG_API uint32_t rpmsg_devinfo_get_src(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, RPMSG_ADDR_ANY);
 	return info->src;
 }
 
 RPMSG_API uint32_t rpmsg_devinfo_get_dst(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, RPMSG_ADDR_ANY);
 	return info->dst;
 }
 
 RPMSG_API const char *rpmsg_devinfo_get_dev_path(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, NULL);
 	return info->dev_path;
 }
 
 RPMSG_API const char *rpmsg_devinfo_get_sysfs_path(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, NULL);
 	return info->sysfs_path;
 }
 
 RPMSG_API const char *rpmsg_devinfo_get_ctrl(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, NULL);
 	return info->ctrl;
 }
 
 RPMSG_API const char *rpmsg_devinfo_get_rproc(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, NULL);
 	return info->rproc;
 }
 
 RPMSG_API const char *rpmsg_devinfo_get_rproc_name(const struct rpmsg_devinfo *info)
 {
+	RPMSGI_REQUIRE(info, NULL);
 	return info->rproc_name;
 }

@@ -244,12 +244,21 @@ int rpmsgi_check_name(const char *name);
 /* sysfs.c */
 char *rpmsgi_path_join(const char *a, const char *b);
 int rpmsgi_open_chardev(struct rpmsg_ctx *ctx, const char *path, int flags);
+/* Parsers of sysfs text, no I/O: 0, -EINVAL (malformed) or -ERANGE. */
+int rpmsgi_parse_dec_addr(const char *s, uint32_t *out);	/* eptdev src/dst: %d */
+int rpmsgi_parse_hex_addr(const char *s, uint32_t *out);	/* bus src/dst: 0x%x */
+int rpmsgi_parse_devt(const char *s, dev_t *out);		/* dev: "major:minor" */
+bool rpmsgi_parse_index(const char *name, const char *prefix, unsigned long *index);
+const char *rpmsgi_rproc_in_path(const char *path, size_t *len);
+int rpmsgi_attr_text(char *buf, size_t n, size_t size);
+/* Attributes: 0 or -errno; -EINVAL also for a file that is not a regular one. */
 int rpmsgi_read_attr(const char *dir, const char *attr, char *buf, size_t size);
-int rpmsgi_read_attr_u32(const char *dir, const char *attr, uint32_t *out);
+int rpmsgi_read_attr_u32(const char *dir, const char *attr, uint32_t *out);	/* decimal */
+int rpmsgi_read_attr_hex_u32(const char *dir, const char *attr, uint32_t *out);
 char *rpmsgi_class_dir_for_rdev(struct rpmsg_ctx *ctx, dev_t rdev, char *devname, size_t size);
 char *rpmsgi_realpath_in(const char *dir, const char *rel);
 char *rpmsgi_ctrl_transport_dir(const char *ctrl_class_dir, bool *legacy);
-char *rpmsgi_channel_eptdev(const char *busdev);
+int rpmsgi_channel_eptdev(const char *busdev, char **name);
 int rpmsgi_list_eptdev_children(const char *dir, unsigned long **out, size_t *count);
 int rpmsgi_destroy_eptdev(struct rpmsg_ept *ept);
 bool rpmsgi_is_transport_device(const char *devname, const char *name);

@@ -3,8 +3,15 @@
 
 /*
  * Reading sysfs under a configurable root. Formats differ by object (see
- * rpmsg-uapi §3): endpoint-device (class) src/dst are signed decimal with -1
- * for ANY, rpmsg bus device src/dst are hexadecimal.
+ * rpmsg-uapi §3): endpoint-device (class) src/dst are signed decimal (%d:
+ * -1 is ANY, addresses from 2^31 show as negative numbers), rpmsg bus device
+ * src/dst are hexadecimal (0x%x).
+ *
+ * Everything read here is untrusted text (the root may be any directory):
+ * attributes must be regular files and are opened without blocking, the
+ * parsers accept only what the kernel prints and report -EINVAL (malformed)
+ * or -ERANGE (a number out of range), never a truncated value. The parsers
+ * do no I/O, so that tests/fuzz can feed them directly.
  */
 
 #include <dirent.h>
@@ -20,6 +27,10 @@
 
 #include "internal.h"
 
+/* The kernel's dev_t (MAJOR/MINOR in include/linux/kdev_t.h). */
+#define KERNEL_MAJOR_MAX	((1UL << 12) - 1)
+#define KERNEL_MINOR_MAX	((1UL << 20) - 1)
+
 char *rpmsgi_path_join(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
@@ -33,45 +44,199 @@ char *rpmsgi_path_join(const char *a, const char *b)
 	return p;
 }
 
-int rpmsgi_read_attr(const char *dir, const char *attr, char *buf, size_t size)
+/* Decimal digits at s, at least one, into *out (at most max); returns the end.
+ * *err becomes -EINVAL (no digit) or -ERANGE (above max), EINVAL first. */
+static const char *parse_digits(const char *s, unsigned long long max, unsigned long long *out,
+				int *err)
 {
-	char *path = rpmsgi_path_join(dir, attr);
-	ssize_t n;
-	int fd, err;
+	unsigned long long v = 0;
+	const char *p = s;
 
-	if (!path)
-		return -ENOMEM;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	err = errno;
-	free(path);
-	if (fd < 0)
-		return -err;
-	n = read(fd, buf, size - 1);
-	err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (max - (unsigned long long)(*p - '0')) / 10) {
+			/* Keep going: malformed (EINVAL) wins over out of range. */
+			if (!*err)
+				*err = -ERANGE;
+			v = max;
+			continue;
+		}
+		v = v * 10 + (unsigned long long)(*p - '0');
+	}
+	if (p == s)
+		*err = -EINVAL;
+	*out = v;
+	return p;
+}
+
+int rpmsgi_parse_dec_addr(const char *s, uint32_t *out)
+{
+	bool neg = *s == '-';
+	unsigned long long v;
+	int err = 0;
+
+	/* -2^31 .. 2^32-1: %d of any 32-bit address, or its unsigned spelling. */
+	s = parse_digits(s + neg, neg ? 1ULL << 31 : UINT32_MAX, &v, &err);
+	if (*s)
+		return -EINVAL;
+	if (err)
+		return err;
+	*out = neg ? (uint32_t)(0 - v) : (uint32_t)v;
+	return 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int rpmsgi_parse_hex_addr(const char *s, uint32_t *out)
+{
+	uint64_t v = 0;
+	const char *p;
+	int err = 0;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || hex_digit(s[2]) < 0)
+		return -EINVAL;
+	for (p = s + 2; *p; p++) {
+		int d = hex_digit(*p);
+
+		if (d < 0)
+			return -EINVAL;
+		if (v > (UINT32_MAX >> 4))
+			err = -ERANGE;
+		else
+			v = v << 4 | (uint64_t)d;
+	}
+	if (err)
+		return err;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int rpmsgi_parse_devt(const char *s, dev_t *out)
+{
+	unsigned long long maj, min;
+	int err = 0;
+
+	s = parse_digits(s, KERNEL_MAJOR_MAX, &maj, &err);
+	if (*s != ':')
+		return -EINVAL;
+	s = parse_digits(s + 1, KERNEL_MINOR_MAX, &min, &err);
+	if (*s)
+		return -EINVAL;
+	if (err)
+		return err;
+	*out = makedev((unsigned int)maj, (unsigned int)min);
+	return 0;
+}
+
+/* "<prefix>N" as the kernel names devices from an IDA: N from 0 to INT_MAX,
+ * without leading zeros, so that "<prefix>%lu" of N gives the name back. */
+bool rpmsgi_parse_index(const char *name, const char *prefix, unsigned long *index)
+{
+	size_t len = strlen(prefix);
+	unsigned long long v;
+	const char *end;
+	int err = 0;
+
+	if (strncmp(name, prefix, len))
+		return false;
+	name += len;
+	if (name[0] == '0' && name[1])
+		return false;
+	end = parse_digits(name, INT_MAX, &v, &err);
+	if (*end || err)
+		return false;
+	*index = (unsigned long)v;
+	return true;
+}
+
+/* The last remoteprocK component of a resolved sysfs path (the nearest
+ * remote above it), its length in *len; NULL when there is none. */
+const char *rpmsgi_rproc_in_path(const char *path, size_t *len)
+{
+	const char *p = path, *best = NULL;
+	unsigned long index;
+
+	while (p && *p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		char component[32];
+
+		if (n < sizeof(component)) {
+			memcpy(component, p, n);
+			component[n] = '\0';
+			if (rpmsgi_parse_index(component, "remoteproc", &index)) {
+				best = p;
+				*len = n;
+			}
+		}
+		p = slash ? slash + 1 : NULL;
+	}
+	return best;
+}
+
+/* n bytes read from an attribute into buf (of size): a value, then
+ * newlines or spaces. Longer than buf, or with a NUL, it is not an
+ * attribute of ours. */
+int rpmsgi_attr_text(char *buf, size_t n, size_t size)
+{
+	if (n >= size || memchr(buf, '\0', n))
+		return -EINVAL;
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		n--;
 	buf[n] = '\0';
 	return 0;
 }
 
-/* Accepts "1024", "-1" (ANY) and "0x400": strtoll base 0 covers all three. */
+/* Non-blocking and regular files only: a FIFO or device node under the root
+ * must not block discovery (or be read at all). */
+int rpmsgi_read_attr(const char *dir, const char *attr, char *buf, size_t size)
+{
+	char *path = rpmsgi_path_join(dir, attr);
+	struct stat st;
+	ssize_t n = -1;
+	int fd, err;
+
+	if (!path)
+		return -ENOMEM;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	err = errno;
+	free(path);
+	if (fd < 0)
+		return -err;
+	if (fstat(fd, &st) < 0)
+		err = errno;
+	else if (!S_ISREG(st.st_mode))
+		err = EINVAL;
+	else if ((n = read(fd, buf, size)) < 0)
+		err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	return rpmsgi_attr_text(buf, (size_t)n, size);
+}
+
 int rpmsgi_read_attr_u32(const char *dir, const char *attr, uint32_t *out)
 {
-	char buf[32], *end;
-	long long v;
+	char buf[32];
 	int ret = rpmsgi_read_attr(dir, attr, buf, sizeof(buf));
 
-	if (ret < 0)
-		return ret;
-	errno = 0;
-	v = strtoll(buf, &end, 0);
-	if (errno || end == buf || *end)
-		return -EINVAL;
-	*out = (uint32_t)v;
-	return 0;
+	return ret < 0 ? ret : rpmsgi_parse_dec_addr(buf, out);
+}
+
+int rpmsgi_read_attr_hex_u32(const char *dir, const char *attr, uint32_t *out)
+{
+	char buf[32];
+	int ret = rpmsgi_read_attr(dir, attr, buf, sizeof(buf));
+
+	return ret < 0 ? ret : rpmsgi_parse_hex_addr(buf, out);
 }
 
 char *rpmsgi_realpath_in(const char *dir, const char *rel)
@@ -86,15 +251,12 @@ char *rpmsgi_realpath_in(const char *dir, const char *rel)
 	return real;
 }
 
-static int parse_devt(const char *s, dev_t *out)
+static bool is_class_devname(const char *name)
 {
-	unsigned int maj, min;
-	char extra;
+	unsigned long index;
 
-	if (sscanf(s, "%u:%u%c", &maj, &min, &extra) != 2)
-		return -EINVAL;
-	*out = makedev(maj, min);
-	return 0;
+	return rpmsgi_parse_index(name, "rpmsg", &index) ||
+	       rpmsgi_parse_index(name, "rpmsg_ctrl", &index);
 }
 
 /* Find the class/rpmsg entry whose `dev` is rdev: that is what makes a
@@ -113,13 +275,13 @@ char *rpmsgi_class_dir_for_rdev(struct rpmsg_ctx *ctx, dev_t rdev, char *devname
 		char *dir, value[32];
 		dev_t devt;
 
-		if (de->d_name[0] == '.')
+		if (!is_class_devname(de->d_name))
 			continue;
 		dir = rpmsgi_path_join(classdir, de->d_name);
 		if (!dir)
 			break;
 		if (!rpmsgi_read_attr(dir, "dev", value, sizeof(value)) &&
-		    !parse_devt(value, &devt) && devt == rdev) {
+		    !rpmsgi_parse_devt(value, &devt) && devt == rdev) {
 			snprintf(devname, size, "%s", de->d_name);
 			found = dir;
 			break;
@@ -148,17 +310,8 @@ char *rpmsgi_ctrl_transport_dir(const char *ctrl_class_dir, bool *legacy)
 	return rpmsgi_realpath_in(ctrl_class_dir, "device/..");
 }
 
-static bool is_eptdev_name(const char *name, unsigned long *index)
-{
-	char *end;
-
-	if (strncmp(name, "rpmsg", 5) || name[5] < '0' || name[5] > '9')
-		return false;
-	*index = strtoul(name + 5, &end, 10);
-	return *end == '\0';
-}
-
-/* Indices N of the rpmsgN entries directly under dir. */
+/* Indices N of the rpmsgN entries directly under dir: only names the kernel
+ * can make, so that "rpmsg%lu" of an index is the entry's name. */
 int rpmsgi_list_eptdev_children(const char *dir, unsigned long **out, size_t *count)
 {
 	unsigned long *list = NULL, index;
@@ -169,7 +322,7 @@ int rpmsgi_list_eptdev_children(const char *dir, unsigned long **out, size_t *co
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
-		if (!is_eptdev_name(de->d_name, &index))
+		if (!rpmsgi_parse_index(de->d_name, "rpmsg", &index))
 			continue;
 		if (n == cap) {
 			unsigned long *grown;
@@ -191,25 +344,38 @@ int rpmsgi_list_eptdev_children(const char *dir, unsigned long **out, size_t *co
 	return 0;
 }
 
-/* First rpmsgN under <busdev>/rpmsg: the endpoint device a driver made for a channel. */
-char *rpmsgi_channel_eptdev(const char *busdev)
+/* The endpoint device a driver made for a channel: the rpmsgN under
+ * <busdev>/rpmsg (the lowest N, should there be several). *name is NULL when
+ * the channel has none (no driver bound). Returns 0 or -errno. */
+int rpmsgi_channel_eptdev(const char *busdev, char **name)
 {
 	char *dir = rpmsgi_path_join(busdev, "rpmsg");
-	unsigned long *list = NULL;
-	size_t n = 0;
-	char *name = NULL;
+	unsigned long *list = NULL, lowest;
+	size_t n = 0, i;
+	int ret;
 
-	if (dir && !rpmsgi_list_eptdev_children(dir, &list, &n) && n) {
-		name = malloc(32);
-		if (name)
-			snprintf(name, 32, "rpmsg%lu", list[0]);
-	}
-	free(list);
+	*name = NULL;
+	if (!dir)
+		return -ENOMEM;
+	ret = rpmsgi_list_eptdev_children(dir, &list, &n);
 	free(dir);
-	return name;
+	if (ret == -ENOENT)
+		return 0;
+	if (ret < 0 || !n)
+		goto out;
+	lowest = list[0];
+	for (i = 1; i < n; i++)
+		if (list[i] < lowest)
+			lowest = list[i];
+	if (asprintf(name, "rpmsg%lu", lowest) < 0) {
+		*name = NULL;
+		ret = -ENOMEM;
+	}
+out:
+	free(list);
+	return ret;
 }
 
-/* A channel on the transport: name matches exactly, src/dst match unless ANY. */
 /* The transport's own bus devices (control, name service; on 5.10-5.17 the
  * control device is an "rpmsg_chrdev" at address 0.0) are not channels. */
 bool rpmsgi_is_transport_device(const char *devname, const char *name)
@@ -221,6 +387,7 @@ bool rpmsgi_is_transport_device(const char *devname, const char *name)
 	return !strcmp(name, "rpmsg_chrdev") && len > 4 && !strcmp(devname + len - 4, ".0.0");
 }
 
+/* A channel on the transport: name matches exactly, src/dst match unless ANY. */
 char *rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, const char *name,
 			  uint32_t src, uint32_t dst, char **eptdev_name)
 {
@@ -244,9 +411,9 @@ char *rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, cons
 		    rpmsgi_is_transport_device(de->d_name, value) ||
 		    rpmsgi_read_attr(dir, "modalias", value, sizeof(value)) ||
 		    (dst != RPMSG_ADDR_ANY &&
-		     (rpmsgi_read_attr_u32(dir, "dst", &a) || a != dst)) ||
+		     (rpmsgi_read_attr_hex_u32(dir, "dst", &a) || a != dst)) ||
 		    (src != RPMSG_ADDR_ANY &&
-		     (rpmsgi_read_attr_u32(dir, "src", &a) || a != src))) {
+		     (rpmsgi_read_attr_hex_u32(dir, "src", &a) || a != src))) {
 			free(dir);
 			continue;
 		}
@@ -256,7 +423,7 @@ char *rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, cons
 	if (d)
 		closedir(d);
 	if (found && eptdev_name)
-		*eptdev_name = rpmsgi_channel_eptdev(found);
+		rpmsgi_channel_eptdev(found, eptdev_name);
 	return found;
 }
 

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "check-common.h"
 #include "sysfs-tree.h"
@@ -420,6 +422,269 @@ START_TEST(test_discovery_roots_default)
 }
 END_TEST
 
+
+static const enum rpmsg_dev_type all_types[] = {
+	RPMSG_DEV_CTRL, RPMSG_DEV_EPT, RPMSG_DEV_CHANNEL,
+};
+#define NTYPES ((int)(sizeof(all_types) / sizeof(all_types[0])))
+
+/*
+ * Only a missing directory means "no device": EMFILE while opening
+ * class/rpmsg or bus/rpmsg/devices fails the listing. (RLIMIT_NOFILE rather
+ * than permission bits, which do not stop root.)
+ */
+START_TEST(test_discovery_scandir_emfile)
+{
+	struct rlimit saved, low;
+	int fd;
+
+	populate(_i);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &saved), 0);
+	/* The lowest free descriptor becomes the limit: the next open fails. */
+	fd = dup(0);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	low = saved;
+	low.rlim_cur = (rlim_t)fd;
+	for (int t = 0; t < NTYPES; t++) {
+		struct rpmsg_devlist *list;
+		int err;
+
+		ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+		errno = 0;
+		list = rpmsg_ctx_list(d.ctx, all_types[t]);
+		err = errno;
+		ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &saved), 0);
+		ck_assert_msg(!list, "type %d: listed %zu entries at EMFILE", all_types[t],
+			      rpmsg_devlist_count(list));
+		ck_assert_int_eq(err, EMFILE);
+	}
+}
+END_TEST
+
+/* A file where class/rpmsg or bus/rpmsg/devices should be fails with ENOTDIR. */
+START_TEST(test_discovery_scandir_enotdir)
+{
+	populate(_i);
+	tree_replace_with_file(d.tree, "class/rpmsg");
+	ck_assert_null_errno(rpmsg_ctx_list(d.ctx, RPMSG_DEV_CTRL), ENOTDIR);
+	ck_assert_null_errno(rpmsg_ctx_list(d.ctx, RPMSG_DEV_EPT), ENOTDIR);
+	tree_replace_with_file(d.tree, "bus/rpmsg/devices");
+	ck_assert_null_errno(rpmsg_ctx_list(d.ctx, RPMSG_DEV_CHANNEL), ENOTDIR);
+}
+END_TEST
+
+/*
+ * A FIFO in place of an attribute must not block: the entry is left out
+ * and the rest listed. The alarm turns a blocking read into a failure
+ * instead of a hang (also without fork mode).
+ */
+START_TEST(test_discovery_fifo_attr)
+{
+	char announced[64], null_dev[32];
+	struct rpmsg_devlist *list;
+	struct rpmsg_ctrl *ctrl;
+
+	alarm(5);
+	populate(_i);
+	snprintf(announced, sizeof(announced), "%s.rpmsg-raw.-1.1040", d.lc->bus);
+	tree_make_fifo(d.tree, devname_of("rpmsg", d.ept_any), "name");
+	tree_make_fifo(d.tree, devname_of("rpmsg", d.ept_high), "src");
+	tree_make_fifo(d.tree, announced, "dst");
+
+	list = rpmsg_ctx_list(d.ctx, RPMSG_DEV_EPT);
+	ck_assert_ptr_nonnull(list);
+	ck_assert_uint_eq(rpmsg_devlist_count(list), 2);
+	ck_assert(!listed(list, devname_of("rpmsg", d.ept_any)));
+	ck_assert(!listed(list, devname_of("rpmsg", d.ept_high)));
+	rpmsg_devlist_free(list);
+	list = rpmsg_ctx_list(d.ctx, RPMSG_DEV_CHANNEL);
+	ck_assert_ptr_nonnull(list);
+	ck_assert_uint_eq(rpmsg_devlist_count(list), 2);
+	ck_assert(!listed(list, announced));
+	rpmsg_devlist_free(list);
+	/* Opening a node looks for its device number in every `dev`: a FIFO there is no match. */
+	tree_devt_of("/dev/null", null_dev, sizeof(null_dev));
+	tree_write_attr(d.tree, devname_of("rpmsg_ctrl", d.ctrl), "dev", null_dev);
+	ctrl = rpmsg_ctrl_open(d.ctx, "/dev/null");
+	ck_assert_ptr_nonnull(ctrl);
+	rpmsg_ctrl_close(ctrl);
+	tree_make_fifo(d.tree, devname_of("rpmsg_ctrl", d.ctrl), "dev");
+	ck_assert_null_errno(rpmsg_ctrl_open(d.ctx, "/dev/null"), ENODEV);
+	alarm(0);
+}
+END_TEST
+
+/* An attribute value and what it must read as; ok false: the entry is left out. */
+struct attr_case {
+	const char *text;
+	bool ok;
+	uint32_t value;
+};
+
+/* Endpoint-device src/dst: %d, so -2^31..2^31-1; the unsigned spelling is accepted too. */
+static const struct attr_case dec_cases[] = {
+	{ "4294967295", true, 0xFFFFFFFFU },
+	{ "-1", true, RPMSG_ADDR_ANY },
+	{ "-2147483648", true, 0x80000000U },
+	{ "0", true, 0 },
+	{ "4294967296", false, 0 },	/* 2^32: was read as 0 */
+	{ "4294967297", false, 0 },
+	{ "-2147483649", false, 0 },
+	{ "18446744073709551617", false, 0 },
+	{ "0x400", false, 0 },		/* hexadecimal is the bus devices' format */
+	{ "+1024", false, 0 },
+	{ " 1024", false, 0 },
+	{ "1024abc", false, 0 },
+	{ "--1", false, 0 },
+	{ "", false, 0 },
+};
+
+/* Bus device src/dst: 0x%x. */
+static const struct attr_case hex_cases[] = {
+	{ "0xffffffff", true, 0xFFFFFFFFU },
+	{ "0x0", true, 0 },
+	{ "0x00000410", true, 0x410 },
+	{ "0x100000001", false, 0 },	/* was read as 1 */
+	{ "0x100000000", false, 0 },
+	{ "1040", false, 0 },		/* decimal is the endpoint devices' format */
+	{ "0x", false, 0 },
+	{ "-0x1", false, 0 },
+	{ "0x1g", false, 0 },
+	{ "", false, 0 },
+};
+
+/* Numbers outside 32 bits and malformed numbers are not truncated: the entry is left out. */
+START_TEST(test_discovery_attr_range)
+{
+	const char *ept;
+	char chan[64];
+	size_t i;
+
+	populate(_i);
+	ept = devname_of("rpmsg", d.ept_high);
+	snprintf(chan, sizeof(chan), "%s.rpmsg-raw.-1.1040", d.lc->bus);
+	for (i = 0; i < sizeof(dec_cases) / sizeof(dec_cases[0]); i++) {
+		const struct attr_case *c = &dec_cases[i];
+		struct rpmsg_devlist *list;
+
+		tree_write_attr(d.tree, ept, "dst", c->text);
+		list = rpmsg_ctx_list(d.ctx, RPMSG_DEV_EPT);
+		ck_assert_ptr_nonnull(list);
+		ck_assert_msg(listed(list, ept) == c->ok, "dst \"%s\": %s", c->text,
+			      c->ok ? "left out" : "listed");
+		ck_assert_uint_eq(rpmsg_devlist_count(list), c->ok ? 4 : 3);
+		if (c->ok)
+			ck_assert_uint_eq(rpmsg_devinfo_get_dst(find(list, ept)), c->value);
+		rpmsg_devlist_free(list);
+	}
+	for (i = 0; i < sizeof(hex_cases) / sizeof(hex_cases[0]); i++) {
+		const struct attr_case *c = &hex_cases[i];
+		struct rpmsg_devlist *list;
+
+		tree_write_attr(d.tree, chan, "dst", c->text);
+		list = rpmsg_ctx_list(d.ctx, RPMSG_DEV_CHANNEL);
+		ck_assert_ptr_nonnull(list);
+		ck_assert_msg(listed(list, chan) == c->ok, "dst \"%s\": %s", c->text,
+			      c->ok ? "left out" : "listed");
+		ck_assert_uint_eq(rpmsg_devlist_count(list), c->ok ? 3 : 2);
+		if (c->ok)
+			ck_assert_uint_eq(rpmsg_devinfo_get_dst(find(list, chan)), c->value);
+		rpmsg_devlist_free(list);
+	}
+}
+END_TEST
+
+/*
+ * A control device looks channels up with the same parser: an out-of-range
+ * dst matches nothing, so creating the channel reaches the ioctl (ENOTTY on
+ * /dev/null) instead of failing EEXIST.
+ */
+START_TEST(test_discovery_find_channel_range)
+{
+	struct rpmsg_ctrl *ctrl;
+	char null_dev[32], chan[64];
+
+	populate(_i);
+	snprintf(chan, sizeof(chan), "%s.rpmsg-raw.-1.1040", d.lc->bus);
+	tree_devt_of("/dev/null", null_dev, sizeof(null_dev));
+	tree_write_attr(d.tree, devname_of("rpmsg_ctrl", d.ctrl), "dev", null_dev);
+	ctrl = rpmsg_ctrl_open(d.ctx, "/dev/null");
+	ck_assert_ptr_nonnull(ctrl);
+	ck_assert_errno(rpmsg_ctrl_create_channel(ctrl, "rpmsg-raw", RPMSG_ADDR_ANY, 1040), EEXIST);
+	tree_write_attr(d.tree, chan, "dst", "0x100000410");
+	ck_assert_errno(rpmsg_ctrl_create_channel(ctrl, "rpmsg-raw", RPMSG_ADDR_ANY, 0x410),
+			ENOTTY);
+	tree_write_attr(d.tree, chan, "dst", "1040");
+	ck_assert_errno(rpmsg_ctrl_create_channel(ctrl, "rpmsg-raw", RPMSG_ADDR_ANY, 1040), ENOTTY);
+	rpmsg_ctrl_close(ctrl);
+}
+END_TEST
+
+/*
+ * rpmsgN names the kernel cannot make (N past INT_MAX, overflowing, with a
+ * leading zero) are not endpoint devices: they are not listed, and a
+ * channel's device path is never built from a wrapped or rewritten index.
+ */
+START_TEST(test_discovery_index_overflow)
+{
+	static const char *const bad[] = {
+		"rpmsg18446744073709551617", "rpmsg007", "rpmsg2147483648",
+	};
+	char announced[64], created[64];
+	struct rpmsg_devlist *list;
+
+	populate(_i);
+	snprintf(announced, sizeof(announced), "%s.rpmsg-raw.-1.1040", d.lc->bus);
+	snprintf(created, sizeof(created), "%s.rpmsg-raw.3000.3001", d.lc->bus);
+	tree_rename(d.tree, devname_of("rpmsg", d.raw_ept), bad[0]);
+	tree_rename(d.tree, devname_of("rpmsg", d.dev_ept), bad[1]);
+	tree_rename(d.tree, devname_of("rpmsg", d.ept_any), bad[2]);
+
+	list = rpmsg_ctx_list(d.ctx, RPMSG_DEV_CHANNEL);
+	ck_assert_ptr_nonnull(list);
+	ck_assert_pstr_eq(rpmsg_devinfo_get_dev_path(find(list, announced)), NULL);
+	ck_assert_pstr_eq(rpmsg_devinfo_get_dev_path(find(list, created)), NULL);
+	rpmsg_devlist_free(list);
+	list = rpmsg_ctx_list(d.ctx, RPMSG_DEV_EPT);
+	ck_assert_ptr_nonnull(list);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!listed(list, bad[i]), "%s listed", bad[i]);
+	ck_assert_uint_eq(rpmsg_devlist_count(list), 1);
+	rpmsg_devlist_free(list);
+}
+END_TEST
+
+/* The NULL rule: EINVAL and a neutral value, never a crash. */
+START_TEST(test_discovery_null)
+{
+	ck_assert_null_errno(rpmsg_ctx_list(NULL, RPMSG_DEV_CTRL), EINVAL);
+	errno = 0;
+	ck_assert_uint_eq(rpmsg_devlist_count(NULL), 0);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_null_errno(rpmsg_devlist_get(NULL, 0), EINVAL);
+	errno = 0;
+	rpmsg_devlist_free(NULL);
+	ck_assert_int_eq(errno, 0);
+	errno = 0;
+	ck_assert_int_eq(rpmsg_devinfo_get_type(NULL), 0);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_uint_eq(rpmsg_devinfo_get_src(NULL), RPMSG_ADDR_ANY);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_uint_eq(rpmsg_devinfo_get_dst(NULL), RPMSG_ADDR_ANY);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_null_errno(rpmsg_devinfo_get_devname(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_devinfo_get_name(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_devinfo_get_dev_path(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_devinfo_get_sysfs_path(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_devinfo_get_ctrl(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_devinfo_get_rproc(NULL), EINVAL);
+	ck_assert_null_errno(rpmsg_devinfo_get_rproc_name(NULL), EINVAL);
+}
+END_TEST
+
 static TCase *discovery_tcase(Suite *s, const char *name)
 {
 	TCase *tc = tcase_create(name);
@@ -455,6 +720,15 @@ Suite *suite_discovery(void)
 	tc = discovery_tcase(s, "errors");
 	tcase_add_test(tc, test_discovery_list_errors);
 	tcase_add_test(tc, test_discovery_set_roots_errors);
+	tcase_add_test(tc, test_discovery_null);
+	tc = discovery_tcase(s, "malformed");
+	tcase_add_loop_test(tc, test_discovery_scandir_emfile, 0, NLAYOUTS);
+	tcase_add_loop_test(tc, test_discovery_scandir_enotdir, 0, NLAYOUTS);
+	tcase_add_loop_test(tc, test_discovery_fifo_attr, 0, NLAYOUTS);
+	tcase_add_loop_test(tc, test_discovery_attr_range, 0, NLAYOUTS);
+	/* Not the 5.10 layout (the first): it has no channel creation. */
+	tcase_add_loop_test(tc, test_discovery_find_channel_range, 1, NLAYOUTS);
+	tcase_add_loop_test(tc, test_discovery_index_overflow, 0, NLAYOUTS);
 	tc = discovery_tcase(s, "roots");
 	tcase_add_test(tc, test_discovery_roots_from_env);
 	tcase_add_test(tc, test_discovery_roots_default);

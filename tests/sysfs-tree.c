@@ -181,7 +181,7 @@ static void add_obj(struct sysfs_tree *tree, const char *devname, const char *re
 	tree->nobjs++;
 }
 
-static const struct tree_obj *find_obj(const struct sysfs_tree *tree, const char *devname)
+static struct tree_obj *find_obj(const struct sysfs_tree *tree, const char *devname)
 {
 	size_t i;
 
@@ -520,13 +520,18 @@ int tree_add_channel_dev(struct sysfs_tree *tree, const char *name, uint32_t src
 	return add_channel(tree, name, src, dst, true, dev);
 }
 
-const char *tree_path_of(const struct sysfs_tree *tree, const char *devname)
+static struct tree_obj *tree_obj_of(const struct sysfs_tree *tree, const char *devname)
 {
-	const struct tree_obj *obj = find_obj(tree, devname);
+	struct tree_obj *obj = find_obj(tree, devname);
 
 	if (!obj)
 		ck_abort_msg("sysfs-tree: no device %s", devname);
-	return obj->abs;
+	return obj;
+}
+
+const char *tree_path_of(const struct sysfs_tree *tree, const char *devname)
+{
+	return tree_obj_of(tree, devname)->abs;
 }
 
 void tree_dev_link(struct sysfs_tree *tree, const char *devname, const char *target)
@@ -535,6 +540,55 @@ void tree_dev_link(struct sysfs_tree *tree, const char *devname, const char *tar
 
 	if (symlink(target, path) < 0)
 		ck_abort_msg("sysfs-tree: symlink %s: %s", path, strerror(errno));
+	free(path);
+}
+
+void tree_write_attr(struct sysfs_tree *tree, const char *devname, const char *attr,
+		     const char *value)
+{
+	write_attr(tree, tree_obj_of(tree, devname)->rel, attr, "%s", value);
+}
+
+void tree_make_fifo(struct sysfs_tree *tree, const char *devname, const char *attr)
+{
+	char *path = xstrdup_printf("%s/%s", tree_path_of(tree, devname), attr);
+
+	if ((unlink(path) < 0 && errno != ENOENT) || mkfifo(path, 0644) < 0)
+		ck_abort_msg("sysfs-tree: mkfifo %s: %s", path, strerror(errno));
+	free(path);
+}
+
+void tree_rename(struct sysfs_tree *tree, const char *devname, const char *new_devname)
+{
+	struct tree_obj *obj = tree_obj_of(tree, devname);
+	const char *slash = strrchr(obj->rel, '/');
+	char *rel = xstrdup_printf("%.*s/%s", (int)(slash - obj->rel), obj->rel, new_devname);
+	char *abs = abs_of(tree, rel);
+	char *link = xstrdup_printf("%s/class/rpmsg/%s", tree->root, devname);
+
+	if (rename(obj->abs, abs) < 0 || unlink(link) < 0)
+		ck_abort_msg("sysfs-tree: rename %s: %s", obj->abs, strerror(errno));
+	free(link);
+	link = xstrdup_printf("class/rpmsg/%s", new_devname);
+	rel_link(tree, rel, link);
+	free(link);
+	free(obj->devname);
+	free(obj->rel);
+	free(obj->abs);
+	obj->devname = xstrdup_printf("%s", new_devname);
+	obj->rel = rel;
+	obj->abs = abs;
+}
+
+void tree_replace_with_file(struct sysfs_tree *tree, const char *rel)
+{
+	char *path = abs_of(tree, rel);
+	FILE *f;
+
+	remove_dir(path);
+	f = fopen(path, "w");
+	if (!f || fclose(f))
+		ck_abort_msg("sysfs-tree: create %s: %s", path, strerror(errno));
 	free(path);
 }
 

@@ -111,6 +111,20 @@ const char *tree_path_of(const struct sysfs_tree *tree, const char *devname);
 /* Make <dev root>/<devname> a symlink to target (e.g. "/dev/null"). */
 void tree_dev_link(struct sysfs_tree *tree, const char *devname, const char *target);
 
+/*
+ * Damage for the malformed-tree tests. devname is a device the tree made;
+ * attr one of its attributes.
+ */
+/* Overwrite an attribute with value and a newline, as sysfs prints it. */
+void tree_write_attr(struct sysfs_tree *tree, const char *devname, const char *attr,
+		     const char *value);
+/* Replace an attribute by a FIFO that nobody writes: reading it blocks. */
+void tree_make_fifo(struct sysfs_tree *tree, const char *devname, const char *attr);
+/* Rename a class device (its directory and its class/rpmsg link). */
+void tree_rename(struct sysfs_tree *tree, const char *devname, const char *new_devname);
+/* Replace the directory rel (relative to the sysfs root) by a regular file. */
+void tree_replace_with_file(struct sysfs_tree *tree, const char *rel);
+
 /* "major:minor" of a character device, as sysfs writes `dev`; aborts on error. */
 void tree_devt_of(const char *path, char *buf, size_t size);
 

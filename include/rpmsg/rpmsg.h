@@ -222,6 +222,24 @@ const char *rpmsg_ctx_get_dev_root(struct rpmsg_ctx *ctx);
  * (/dev/rpmsgN) and channels (rpmsg bus devices, e.g. announced by the
  * remote), read from sysfs under the context's sysfs root. Kernel layouts
  * of 5.10–5.17, 5.18+ and 6.1+ are understood. A list is a snapshot.
+ *
+ * sysfs is read as the kernel writes it and nothing else is guessed at:
+ * attributes must be regular files (a FIFO or device node in their place is
+ * never waited on), endpoint devices' `src`/`dst` are signed decimal (-1 is
+ * ANY; -2^31 to 2^32-1 are accepted, negative numbers being how the kernel
+ * prints addresses from 2^31), bus devices' `src`/`dst` are hexadecimal
+ * ("0x%x", up to 0xffffffff), and device names are "rpmsgN",
+ * "rpmsg_ctrlN" and "remoteprocN" with N from 0 to INT_MAX written without
+ * leading zeros. An entry that does not read that way (a malformed or
+ * out-of-range number, a missing attribute, a non-regular file), or that
+ * disappears while it is read, is left out of the list; the other entries
+ * are listed. Any other failure fails the whole listing (see
+ * ::rpmsg_ctx_list), so a list is never short for a reason the caller could
+ * fix.
+ *
+ * Accessors given a NULL list or entry fail with EINVAL and return the
+ * neutral value each one states. Every string an entry returns is borrowed
+ * from the list and valid until ::rpmsg_devlist_free.
  */
 
 /** Kind of device in a list. */
@@ -238,16 +256,24 @@ enum rpmsg_dev_type {
  * @brief List the devices of one kind.
  * @param ctx Context whose sysfs and /dev roots are used.
  * @param type Kind of device.
- * @return New list (possibly empty) or NULL on error: EINVAL (unknown type),
- *         ENOMEM. Free it with ::rpmsg_devlist_free. A missing
- *         `class/rpmsg` directory gives an empty list.
+ * @return New list (possibly empty) or NULL on error. Free it with
+ *         ::rpmsg_devlist_free.
+ *
+ * A sysfs root without `class/rpmsg` (for ::RPMSG_DEV_CTRL and
+ * ::RPMSG_DEV_EPT) or `bus/rpmsg/devices` (for ::RPMSG_DEV_CHANNEL) gives an
+ * empty list: rpmsg is not loaded. Entries that are malformed or vanish
+ * while being read are left out (see the group's description).
+ *
+ * Errors: EINVAL (NULL ctx, unknown type), ENOMEM, and any error reading
+ * that directory or an entry other than its absence: EMFILE, ENFILE,
+ * ENOTDIR (a file where the directory should be), EACCES, EIO, ...
  */
 struct rpmsg_devlist *rpmsg_ctx_list(struct rpmsg_ctx *ctx, enum rpmsg_dev_type type);
 
 /**
  * @brief Number of entries in a list.
  * @param list List.
- * @return Count. Never fails.
+ * @return Count; 0 with errno EINVAL for a NULL list.
  */
 size_t rpmsg_devlist_count(const struct rpmsg_devlist *list);
 
@@ -256,50 +282,75 @@ size_t rpmsg_devlist_count(const struct rpmsg_devlist *list);
  * @param list List.
  * @param index Position, below ::rpmsg_devlist_count.
  * @return Borrowed entry, valid until the list is freed, or NULL with errno
- *         ERANGE when @p index is out of range.
+ *         ERANGE when @p index is out of range, EINVAL for a NULL list.
  */
 const struct rpmsg_devinfo *rpmsg_devlist_get(const struct rpmsg_devlist *list, size_t index);
 
 /**
  * @brief Free a list and its entries.
- * @param list List, or NULL.
+ * @param list List, or NULL (nothing happens).
  */
 void rpmsg_devlist_free(struct rpmsg_devlist *list);
 
-/** @brief Kind of the device. */
+/**
+ * @brief Kind of the device.
+ * @return The kind; 0 (no kind) with errno EINVAL for a NULL entry.
+ */
 enum rpmsg_dev_type rpmsg_devinfo_get_type(const struct rpmsg_devinfo *info);
 /**
  * @brief Kernel name of the device: "rpmsg_ctrl0", "rpmsg3", or a channel's
  *        bus name such as "virtio0.rpmsg-raw.-1.1024".
+ * @return Borrowed string; NULL with errno EINVAL for a NULL entry.
  */
 const char *rpmsg_devinfo_get_devname(const struct rpmsg_devinfo *info);
 /**
  * @brief Service name: the endpoint's or channel's name ("rpmsg-raw", ...);
- *        for a control device, the driver's bus name ("rpmsg_ctrl" or "rpmsg_chrdev").
+ *        for a control device, the driver's bus name ("rpmsg_ctrl" or
+ *        "rpmsg_chrdev"; "" when no driver is bound).
+ * @return Borrowed string; NULL with errno EINVAL for a NULL entry.
  */
 const char *rpmsg_devinfo_get_name(const struct rpmsg_devinfo *info);
 /**
- * @brief Local address as sysfs reports it (::RPMSG_ADDR_ANY when unknown; the
- *        kernel does not report the address allocated at open for ANY).
+ * @brief Local address as sysfs reports it (the kernel does not report the
+ *        address allocated at open for ANY: it stays ::RPMSG_ADDR_ANY).
+ * @return The address; ::RPMSG_ADDR_ANY with errno EINVAL for a NULL entry.
  */
 uint32_t rpmsg_devinfo_get_src(const struct rpmsg_devinfo *info);
-/** @brief Remote address (0 for a control device). */
+/**
+ * @brief Remote address (0 for a control device).
+ * @return The address; ::RPMSG_ADDR_ANY with errno EINVAL for a NULL entry.
+ */
 uint32_t rpmsg_devinfo_get_dst(const struct rpmsg_devinfo *info);
 /**
- * @brief Path of the device node under the /dev root ("/dev/rpmsg3"), or
- *        NULL for a channel that has no endpoint device.
+ * @brief Path of the device node under the /dev root ("/dev/rpmsg3").
+ * @return Borrowed string, or NULL for a channel that has no endpoint
+ *         device (errno untouched); NULL with errno EINVAL for a NULL entry.
  */
 const char *rpmsg_devinfo_get_dev_path(const struct rpmsg_devinfo *info);
-/** @brief Path of the device's directory under the sysfs root. */
+/**
+ * @brief Path of the device's directory under the sysfs root, resolved.
+ * @return Borrowed string; NULL with errno EINVAL for a NULL entry.
+ */
 const char *rpmsg_devinfo_get_sysfs_path(const struct rpmsg_devinfo *info);
 /**
  * @brief For an endpoint device created through a control device, that
- *        control device's name ("rpmsg_ctrl0"); otherwise NULL.
+ *        control device's name ("rpmsg_ctrl0").
+ * @return Borrowed string, or NULL for other devices (errno untouched);
+ *         NULL with errno EINVAL for a NULL entry.
  */
 const char *rpmsg_devinfo_get_ctrl(const struct rpmsg_devinfo *info);
-/** @brief Name of the remoteproc the device belongs to ("remoteproc0"), or NULL. */
+/**
+ * @brief Name of the remoteproc the device belongs to ("remoteproc0").
+ * @return Borrowed string, or NULL when it is on no remoteproc (errno
+ *         untouched); NULL with errno EINVAL for a NULL entry.
+ */
 const char *rpmsg_devinfo_get_rproc(const struct rpmsg_devinfo *info);
-/** @brief The remoteproc's `name` attribute (e.g. "m4"), or NULL. */
+/**
+ * @brief The remoteproc's `name` attribute (e.g. "m4").
+ * @return Borrowed string, or NULL when there is no remoteproc or its name
+ *         cannot be read (errno untouched); NULL with errno EINVAL for a NULL
+ *         entry.
+ */
 const char *rpmsg_devinfo_get_rproc_name(const struct rpmsg_devinfo *info);
 
 /** @} */
