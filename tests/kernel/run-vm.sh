@@ -231,6 +231,10 @@ for a in "${appends[@]+"${appends[@]}"}"; do cmdline="$cmdline $a"; done
 log=$work/console.log
 boot_marker='@@RPMSG-VM-BOOTED'
 
+stop_qemu() { [ -s "$work/qemu.pid" ] && kill "$(cat "$work/qemu.pid")" 2>/dev/null; }
+# QEMU runs in the background (for the boot bound): stop it with us.
+trap 'stop_qemu; exit 130' INT TERM
+
 # boot ACCEL BOUND: run the guest, console to stdout and $log. BOUND > 0: the
 # guest must print $boot_marker within BOUND seconds, else QEMU is stopped
 # and stuck=1. Sets qrc (QEMU's status under timeout), stuck, start.
@@ -245,7 +249,7 @@ boot() {
 			-smp "$smp" -m "$mem" -accel "$a" -nic none \
 			-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$cmdline" \
 			</dev/null 2>"$work/qemu.err" | sed -u 's/\r$//' | tee -a "$log"
-		echo "${PIPESTATUS[0]}" >"$work/qemu.rc"
+		echo "${PIPESTATUS[0]}" 2>/dev/null >"$work/qemu.rc"	# gone if we were stopped
 	) &
 	pid=$!
 	if [ "$bound" -gt 0 ]; then
@@ -253,7 +257,11 @@ boot() {
 		while kill -0 "$pid" 2>/dev/null && ! grep -aq "$boot_marker" "$log"; do
 			if [ "$(echo "$(date +%s.%N) > $deadline" | bc)" = 1 ]; then
 				stuck=1
-				[ -s "$work/qemu.pid" ] && kill "$(cat "$work/qemu.pid")" 2>/dev/null
+				# QEMU writes its pid file once started: wait for it if need be
+				while kill -0 "$pid" 2>/dev/null && [ ! -s "$work/qemu.pid" ]; do
+					sleep 0.2
+				done
+				stop_qemu
 				break
 			fi
 			sleep 0.2
