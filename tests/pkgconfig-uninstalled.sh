@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: MIT
 # librpmsg-uninstalled.pc: `PKG_CONFIG_PATH=BUILDDIR pkg-config --cflags --libs
 # librpmsg` compiles and links a program against this build tree (the source
@@ -27,14 +27,20 @@ libs=$($PKG_CONFIG --libs librpmsg) || fail "pkg-config --libs librpmsg failed"
 version=$($PKG_CONFIG --modversion librpmsg) || fail "pkg-config --modversion librpmsg failed"
 echo "cflags: $cflags"
 echo "libs: $libs"
-case " $cflags " in
-*" -I$srcdir/include "*) ;;
-*) fail "--cflags does not name the source tree's include directory $srcdir/include" ;;
-esac
-case " $libs " in
-*" -L$builddir/librpmsg/.libs "*) ;;
-*) fail "--libs does not name the build tree's library directory $builddir/librpmsg/.libs" ;;
-esac
+# real_dirs FLAG WORDS...: each directory given with FLAG (-I, -L), resolved
+real_dirs() {
+	local flag=$1 w
+	shift
+	for w in "$@"; do
+		case $w in "$flag"*) (cd "${w#"$flag"}" 2>/dev/null && pwd -P) ;; esac
+	done
+}
+# shellcheck disable=SC2086 # word-split the flags
+real_dirs -I $cflags | grep -qx "$(cd "$srcdir/include" && pwd -P)" ||
+	fail "--cflags does not name the source tree's include directory $srcdir/include"
+# shellcheck disable=SC2086
+real_dirs -L $libs | grep -qx "$(cd "$builddir/librpmsg/.libs" && pwd -P)" ||
+	fail "--libs does not name the build tree's library directory $builddir/librpmsg/.libs"
 [ $failed -eq 0 ] || exit 1
 
 cat >"$tmp/echo.c" <<'PROGRAM'
@@ -84,10 +90,11 @@ fi
 LD_LIBRARY_PATH=$builddir/librpmsg/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export LD_LIBRARY_PATH
 lib=$(ldd "$tmp/echo" | sed -n 's/^[[:space:]]*librpmsg\.so[^ ]* => \([^ ]*\) .*/\1/p')
-case $lib in
-"$builddir"/librpmsg/.libs/*) echo "runs with $lib" ;;
-*) fail "the program does not load the build tree's library (ldd: '$lib')" ;;
-esac
+if [ -n "$lib" ] && [ "$(cd "$(dirname "$lib")" && pwd -P)" = "$(cd "$builddir/librpmsg/.libs" && pwd -P)" ]; then
+	echo "runs with $lib"
+else
+	fail "the program does not load the build tree's library (ldd: '$lib')"
+fi
 
 for engine in uring epoll; do
 	if RPMSG_ENGINE=$engine "$tmp/echo" >"$tmp/out" 2>&1; then
