@@ -13,7 +13,12 @@ if [ ! -x "$top/configure" ] || [ "$top/configure.ac" -nt "$top/configure" ]; th
 fi
 mkdir -p "$builddir"
 cd "$builddir"
-if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ]; then
+# Reconfigure when configure changed, or when PYTHON names another interpreter
+# than the one this directory was configured with (configure picks one itself
+# when PYTHON is not set).
+configured_python=$(sed -n 's/^PYTHON = //p' Makefile 2>/dev/null || true)
+if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ] ||
+	{ [ -n "${PYTHON:-}" ] && [ "$PYTHON" != "$configured_python" ]; }; then
 	"$top/configure" --quiet "$@"
 fi
 make -j"$(nproc)" >/dev/null

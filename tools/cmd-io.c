@@ -138,10 +138,9 @@ int cmd_send(int argc, char **argv)
 		}
 	}
 	/* Operands are the messages: no target_opts_finish. */
-	if (bad || !target_opts_check(&o, true)) {
-		ret = EXIT_USAGE;
+	ret = bad ? EXIT_USAGE : target_opts_check(&o, TARGET_SEND);
+	if (ret)
 		goto out;
-	}
 	ret = target_open(&t, &o);
 	if (ret)
 		goto out;
@@ -184,10 +183,10 @@ static void recv_help(FILE *f)
 }
 
 /*
- * Options shared by recv and echo (need_dst: see target_opts_check), then the
+ * Options shared by recv and echo (use: see target_opts_check), then the
  * endpoint. Returns -1 with t open, else an exit status.
  */
-static int open_rx(int argc, char **argv, void (*help)(FILE *f), bool need_dst,
+static int open_rx(int argc, char **argv, void (*help)(FILE *f), enum target_use use,
 		   struct target_opts *o, struct rx_state *s, int *timeout_ms, struct target *t)
 {
 	static const struct option longopts[] = {
@@ -223,9 +222,9 @@ static int open_rx(int argc, char **argv, void (*help)(FILE *f), bool need_dst,
 			bad = !target_opts_parse(o, c, optarg);
 		}
 	}
-	if (bad || !target_opts_finish(o, argc, argv, need_dst))
-		return EXIT_USAGE;
-	ret = target_open(t, o);
+	ret = bad ? EXIT_USAGE : target_opts_finish(o, argc, argv, use);
+	if (!ret)
+		ret = target_open(t, o);
 	return ret ? ret : -1;
 }
 
@@ -252,7 +251,7 @@ int cmd_recv(int argc, char **argv)
 	struct target_opts o;
 	struct target t;
 
-	ret = open_rx(argc, argv, recv_help, false, &o, &s, &timeout_ms, &t);
+	ret = open_rx(argc, argv, recv_help, TARGET_RECV, &o, &s, &timeout_ms, &t);
 	if (ret >= 0)
 		goto out;
 	rpmsg_ept_set_rx_cb(t.ept, on_rx, &s);
@@ -312,7 +311,7 @@ int cmd_echo(int argc, char **argv)
 	struct target_opts o;
 	struct target t;
 
-	ret = open_rx(argc, argv, echo_help, true, &o, &s, &timeout_ms, &t);
+	ret = open_rx(argc, argv, echo_help, TARGET_SEND, &o, &s, &timeout_ms, &t);
 	if (ret >= 0)
 		goto out;
 	target_sim_no_echo(&t);

@@ -233,11 +233,31 @@ static void list_epts(const struct rpmsg_devlist *l)
 	table_print(&t, "Endpoint devices");
 }
 
+/* Whether sysfs shows no control device, channel or endpoint device at all. */
+static bool no_rpmsg_device(struct rpmsg_ctx *ctx)
+{
+	static const enum rpmsg_dev_type types[3] = { RPMSG_DEV_CTRL, RPMSG_DEV_CHANNEL,
+						       RPMSG_DEV_EPT };
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		struct rpmsg_devlist *l = rpmsg_ctx_list(ctx, types[i]);
+
+		if (!l)
+			return false;	/* cannot tell: the tables said why */
+		n += rpmsg_devlist_count(l);
+		rpmsg_devlist_free(l);
+	}
+	return n == 0;
+}
+
 static void list_help(FILE *f)
 {
 	fprintf(f, "Usage: rpmsg list [--sim] [rproc|ctrl|channel|ept]...\n"
 		"List remote processors, control devices, channels and endpoint devices\n"
-		"(all four without an argument), read from sysfs.\n\n"
+		"(all four without an argument), read from sysfs. Without any RPMsg device,\n"
+		"a line on stderr says what to check.\n\n"
 		"  --sim        list the simulated remote's control device instead\n"
 		"  -h, --help   this text\n");
 }
@@ -311,6 +331,11 @@ int cmd_list(int argc, char **argv)
 		ret = list_channels(ctx);
 	if (!ret && want[3])
 		list_epts(epts);
+	/* Empty tables alone do not say why: the usual causes, on stderr. */
+	if (!ret && (want[1] || want[2] || want[3]) && no_rpmsg_device(ctx))
+		tool_err("no RPMsg devices: is the kernel built with rpmsg_char and rpmsg_ctrl "
+			 "(CONFIG_RPMSG_CHAR, CONFIG_RPMSG_CTRL), and is a remote processor "
+			 "running? (--sim: a simulated one)");
 	rpmsg_devlist_free(epts);
 	rpmsg_ctx_free(ctx);
 	return ret;

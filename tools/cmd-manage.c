@@ -61,7 +61,7 @@ static int parse(int argc, char **argv, bool create, struct target_opts *o, cons
 		{ "keep", no_argument, NULL, OPT_KEEP },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, ret;
 
 	target_opts_init(o);
 	while ((c = getopt_long(argc, argv, create ? "ht:" : "h", longopts, NULL)) != -1) {
@@ -93,45 +93,16 @@ static int parse(int argc, char **argv, bool create, struct target_opts *o, cons
 		return tool_usage_err("--keep is for endpoints");
 	if (!create && !strcmp(*kind, "endpoint"))
 		return -1;	/* o->name is the device's path */
-	if (!target_opts_check(o, create && !strcmp(*kind, "endpoint")))
-		return EXIT_USAGE;
-	return -1;
-}
-
-/* The control device alone, for channels. */
-static int open_ctrl(struct target *t, const struct target_opts *o)
-{
-	memset(t, 0, sizeof(*t));
-	t->ctx = tool_ctx_new();
-	if (!t->ctx)
-		return EXIT_FAIL;
-	if (o->sim) {
-		snprintf(t->where, sizeof(t->where), "simulated remote");
-		t->sim = rpmsg_sim_new(t->ctx, 0);
-		t->ctrl = t->sim ? rpmsg_sim_get_ctrl(t->sim) : NULL;
-	} else if (o->ctrl_path) {
-		snprintf(t->where, sizeof(t->where), "%s", o->ctrl_path);
-		t->ctrl = rpmsg_ctrl_open(t->ctx, o->ctrl_path);
-	} else {
-		snprintf(t->where, sizeof(t->where), "%s%s", o->rproc ? "remote processor " :
-			 "no --sim, --ctrl or --rproc, and no control device found",
-			 o->rproc ? o->rproc : "");
-		t->ctrl = rpmsg_ctrl_open_rproc(t->ctx, o->rproc);
-	}
-	if (!t->ctrl) {
-		tool_err("%s: %s", t->where, strerror(errno));
-		target_close(t);
-		return EXIT_FAIL;
-	}
-	if (!o->sim)
-		snprintf(t->where, sizeof(t->where), "%s", rpmsg_ctrl_get_path(t->ctrl));
-	return 0;
+	/* Channels take any addresses; a held endpoint may be receive-only. */
+	ret = target_opts_check(o, create && !strcmp(*kind, "endpoint") ? TARGET_HOLD :
+				TARGET_RECV);
+	return ret ? ret : -1;
 }
 
 static int channel(const struct target_opts *o, bool create)
 {
 	struct target t;
-	int ret = open_ctrl(&t, o);
+	int ret = target_open_ctrl(&t, o);
 
 	if (ret)
 		return ret;
@@ -198,7 +169,9 @@ static int destroy_endpoint(const char *path)
 	if (!ctx)
 		return EXIT_FAIL;
 	ept = rpmsg_ept_open(ctx, path);
-	if (!ept || rpmsg_ept_destroy(ept) < 0)
+	if (!ept)
+		ret = tool_open_err(path, "endpoint device");
+	else if (rpmsg_ept_destroy(ept) < 0)
 		ret = tool_err("%s: %s", path, strerror(errno));
 	else
 		printf("destroyed endpoint %s\n", path);

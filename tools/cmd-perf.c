@@ -159,10 +159,9 @@ int cmd_ping(int argc, char **argv)
 			bad = !target_opts_parse(&o, c, optarg);
 		}
 	}
-	if (bad || !target_opts_finish(&o, argc, argv, true)) {
-		ret = EXIT_USAGE;
+	ret = bad ? EXIT_USAGE : target_opts_finish(&o, argc, argv, TARGET_SEND);
+	if (ret)
 		goto out;
-	}
 	/* Before any work: a missing gnuplot should not cost a whole run. */
 	if (plot && !plot_find_gnuplot(gnuplot, sizeof(gnuplot))) {
 		tool_err("--plot needs gnuplot: '%s' not found or not executable "
@@ -388,10 +387,9 @@ int cmd_bench(int argc, char **argv)
 			bad = !target_opts_parse(&o, c, optarg);
 		}
 	}
-	if (bad || !target_opts_finish(&o, argc, argv, true)) {
-		ret = EXIT_USAGE;
+	ret = bad ? EXIT_USAGE : target_opts_finish(&o, argc, argv, TARGET_SEND);
+	if (ret)
 		goto out;
-	}
 	ret = open_for_payload(&t, &o, size);
 	if (ret)
 		goto out;

@@ -192,41 +192,83 @@ bool target_opts_parse(struct target_opts *o, int c, const char *arg)
 	return true;
 }
 
-bool target_opts_check(struct target_opts *o, bool need_dst)
+/*
+ * The node of the first control device discovery finds: the one
+ * rpmsg_ctrl_open_rproc takes without a name. False when there is none
+ * (errno 0) or the listing failed (errno set).
+ */
+static bool first_ctrl_path(struct rpmsg_ctx *ctx, char *buf, size_t size)
 {
-	int sources = o->sim + !!o->ctrl_path + !!o->rproc + !!o->dev;
+	struct rpmsg_devlist *l = rpmsg_ctx_list(ctx, RPMSG_DEV_CTRL);
+	const char *path = NULL;
 
-	if (sources > 1 || (o->dev && o->channel)) {
-		tool_usage_err("give at most one of --sim, --ctrl, --rproc and --dev, "
-			       "and --channel not with --dev");
+	if (!l)
 		return false;
-	}
-	if (o->n_sim_send && !o->sim) {
-		tool_usage_err("--sim-send needs --sim");
-		return false;
-	}
-	if (!strlen(o->name) || strlen(o->name) >= RPMSG_NAME_SIZE) {
-		tool_usage_err("a service name has 1 to %u bytes: '%s'", RPMSG_NAME_SIZE - 1,
-			       o->name);
-		return false;
-	}
-	if (need_dst && !o->dev && !o->channel && !o->dst_set) {
-		if (!o->sim) {
-			tool_usage_err("--dst is needed to create an endpoint");
-			return false;
-		}
-		o->dst = 30;	/* the simulated remote echoes on every address */
-	}
-	return true;
+	if (rpmsg_devlist_count(l))
+		path = rpmsg_devinfo_get_dev_path(rpmsg_devlist_get(l, 0));
+	if (path)
+		snprintf(buf, size, "%s", path);
+	rpmsg_devlist_free(l);
+	errno = 0;
+	return path != NULL;
 }
 
-bool target_opts_finish(struct target_opts *o, int argc, char **argv, bool need_dst)
+/* Whether a control device can be looked for (true when discovery fails: the
+ * open that follows says why). */
+static bool any_ctrl_device(void)
 {
-	if (optind < argc) {
-		tool_usage_err("unexpected argument '%s'", argv[optind]);
-		return false;
+	struct rpmsg_ctx *ctx = tool_ctx_new();
+	char path[256];
+	bool found;
+
+	if (!ctx)
+		return true;
+	found = first_ctrl_path(ctx, path, sizeof(path)) || errno;
+	rpmsg_ctx_free(ctx);
+	return found;
+}
+
+int tool_open_err(const char *path, const char *kind)
+{
+	if (errno == ENODEV || errno == ENOTTY)
+		return tool_err("%s: not an rpmsg %s: %s", path, kind, strerror(errno));
+	return tool_err("%s: %s", path, strerror(errno));
+}
+
+int target_opts_check(struct target_opts *o, enum target_use use)
+{
+	int sources = o->sim + !!o->ctrl_path + !!o->rproc + !!o->dev;
+	bool creates = !o->dev && !o->channel;
+
+	if (sources > 1 || (o->dev && o->channel))
+		return tool_usage_err("give at most one of --sim, --ctrl, --rproc and --dev, "
+				      "and --channel not with --dev");
+	if (o->n_sim_send && !o->sim)
+		return tool_usage_err("--sim-send needs --sim");
+	if (!strlen(o->name) || strlen(o->name) >= RPMSG_NAME_SIZE)
+		return tool_usage_err("a service name has 1 to %u bytes: '%s'",
+				      RPMSG_NAME_SIZE - 1, o->name);
+	if (use != TARGET_RECV && creates && !o->dst_set) {
+		if (o->sim) {
+			o->dst = 30;	/* the simulated remote echoes on every address */
+		} else if (!o->ctrl_path && !o->rproc && !any_ctrl_device()) {
+			/* The missing device, not the missing --dst, is the news. */
+			return tool_err(NO_CTRL_DEVICE);
+		} else {
+			return tool_usage_err("--dst is needed to create an endpoint");
+		}
 	}
-	return target_opts_check(o, need_dst);
+	if (use == TARGET_SEND && creates && o->dst == RPMSG_ADDR_ANY)
+		return tool_usage_err("--dst any creates a receive-only endpoint: %s needs a "
+				      "remote address", tool_cmd);
+	return 0;
+}
+
+int target_opts_finish(struct target_opts *o, int argc, char **argv, enum target_use use)
+{
+	if (optind < argc)
+		return tool_usage_err("unexpected argument '%s'", argv[optind]);
+	return target_opts_check(o, use);
 }
 
 static void on_event(struct rpmsg_ept *ept, enum rpmsg_event event, int error, void *user_data)
@@ -236,43 +278,72 @@ static void on_event(struct rpmsg_ept *ept, enum rpmsg_event event, int error, v
 	t->down_err = error ? error : EPIPE;
 }
 
-int target_open(struct target *t, const struct target_opts *o)
+int target_open_ctrl(struct target *t, const struct target_opts *o)
 {
 	memset(t, 0, sizeof(*t));
 	t->ctx = tool_ctx_new();
 	if (!t->ctx)
 		return EXIT_FAIL;
+	if (o->sim) {
+		snprintf(t->where, sizeof(t->where), "simulated remote");
+		t->sim = rpmsg_sim_new(t->ctx, 0);
+		t->ctrl = t->sim ? rpmsg_sim_get_ctrl(t->sim) : NULL;
+		if (t->ctrl && o->mtu != RPMSG_MTU_DEFAULT && rpmsg_sim_set_mtu(t->sim, o->mtu) < 0)
+			goto fail;
+	} else if (o->rproc) {
+		snprintf(t->where, sizeof(t->where), "remote processor %s", o->rproc);
+		t->ctrl = rpmsg_ctrl_open_rproc(t->ctx, o->rproc);
+	} else {
+		if (o->ctrl_path) {
+			snprintf(t->where, sizeof(t->where), "%s", o->ctrl_path);
+		} else if (!first_ctrl_path(t->ctx, t->where, sizeof(t->where))) {
+			if (errno)
+				tool_err("cannot list devices under %s: %s",
+					 rpmsg_ctx_get_sysfs_root(t->ctx), strerror(errno));
+			else
+				tool_err(NO_CTRL_DEVICE);
+			target_close(t);
+			return EXIT_FAIL;
+		}
+		t->ctrl = rpmsg_ctrl_open(t->ctx, t->where);
+		if (!t->ctrl) {
+			tool_open_err(t->where, "control device");
+			target_close(t);
+			return EXIT_FAIL;
+		}
+	}
+	if (!t->ctrl)
+		goto fail;
+	if (!o->sim)
+		snprintf(t->where, sizeof(t->where), "%s", rpmsg_ctrl_get_path(t->ctrl));
+	return 0;
+
+fail:
+	tool_err("%s: %s", t->where, strerror(errno));
+	target_close(t);
+	return EXIT_FAIL;
+}
+
+int target_open(struct target *t, const struct target_opts *o)
+{
+	int ret;
 
 	if (o->dev) {
+		memset(t, 0, sizeof(*t));
+		t->ctx = tool_ctx_new();
+		if (!t->ctx)
+			return EXIT_FAIL;
 		snprintf(t->where, sizeof(t->where), "%s", o->dev);
 		t->ept = rpmsg_ept_open(t->ctx, o->dev);
-		if (!t->ept)
-			goto fail;
-	} else {
-		if (o->sim) {
-			snprintf(t->where, sizeof(t->where), "simulated remote");
-			t->sim = rpmsg_sim_new(t->ctx, 0);
-			if (!t->sim)
-				goto fail;
-			t->ctrl = rpmsg_sim_get_ctrl(t->sim);
-			if (o->mtu != RPMSG_MTU_DEFAULT && rpmsg_sim_set_mtu(t->sim, o->mtu) < 0)
-				goto fail;
-		} else if (o->ctrl_path) {
-			snprintf(t->where, sizeof(t->where), "%s", o->ctrl_path);
-			t->ctrl = rpmsg_ctrl_open(t->ctx, o->ctrl_path);
-		} else {
-			if (o->rproc)
-				snprintf(t->where, sizeof(t->where), "remote processor %s", o->rproc);
-			else
-				snprintf(t->where, sizeof(t->where), "no --sim, --ctrl, --rproc or "
-					 "--dev, and no control device found");
-			t->ctrl = rpmsg_ctrl_open_rproc(t->ctx, o->rproc);
+		if (!t->ept) {
+			tool_open_err(o->dev, "endpoint device");
+			target_close(t);
+			return EXIT_FAIL;
 		}
-		if (!t->ctrl)
-			goto fail;
-		if (!o->sim)
-			snprintf(t->where, sizeof(t->where), "%s", rpmsg_ctrl_get_path(t->ctrl));
-
+	} else {
+		ret = target_open_ctrl(t, o);
+		if (ret)
+			return ret;
 		if (o->channel) {
 			uint32_t at = o->dst_set ? o->dst : RPMSG_ADDR_ANY;
 

@@ -28,7 +28,7 @@ static const struct command commands[] = {
 	{ "list", cmd_list, "list remote processors, control devices, channels and endpoint devices" },
 	{ "info", cmd_info, "show the library and its engine, or one device in detail" },
 	{ "create", cmd_create, "create a channel, or an endpoint held while rpmsg runs" },
-	{ "destroy", cmd_destroy, "remove a channel" },
+	{ "destroy", cmd_destroy, "remove a channel, or destroy an endpoint device" },
 	{ "send", cmd_send, "send messages (and print the replies)" },
 	{ "recv", cmd_recv, "receive messages and print them" },
 	{ "echo", cmd_echo, "act as an echo service" },

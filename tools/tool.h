@@ -109,14 +109,30 @@ void target_opts_init(struct target_opts *o);
 /* Handle one of the TARGET_LONGOPTS; false (after printing why) if c is not
  * one ("unknown option") or its value is bad. */
 bool target_opts_parse(struct target_opts *o, int c, const char *arg);
-/* Check the combination; need_dst: creating an endpoint needs --dst (--sim: 30). */
-bool target_opts_check(struct target_opts *o, bool need_dst);
+/* What a command does with the endpoint it creates: which --dst it needs. */
+enum target_use {
+	TARGET_RECV,	/* recv: no --dst, the endpoint only receives */
+	TARGET_HOLD,	/* create endpoint: --dst needed, "any" (receive-only) allowed */
+	TARGET_SEND,	/* send, echo, ping, bench: --dst needed and not "any" */
+};
+/* Check the combination (creating an endpoint without --dst: 30 with --sim).
+ * 0, or the exit status after printing why. */
+int target_opts_check(struct target_opts *o, enum target_use use);
 /* After getopt_long, for a command that takes no operands: a leftover argument
- * is a usage error, then target_opts_check. False after printing why. */
-bool target_opts_finish(struct target_opts *o, int argc, char **argv, bool need_dst);
+ * is a usage error, then target_opts_check. */
+int target_opts_finish(struct target_opts *o, int argc, char **argv, enum target_use use);
 
+/* Without --sim, --ctrl, --rproc or --dev, and no control device in sysfs. */
+#define NO_CTRL_DEVICE "no RPMsg control device found (is rpmsg_ctrl loaded? try --sim)"
+
+/* The control device alone (--sim, --ctrl, --rproc or the first one found), for
+ * channels; prints why and returns EXIT_FAIL on error. */
+int target_open_ctrl(struct target *t, const struct target_opts *o);
 /* Open the endpoint the options describe; prints why and returns EXIT_FAIL on error. */
 int target_open(struct target *t, const struct target_opts *o);
+/* A device that could not be opened, errno set: "PATH: not an rpmsg KIND: error"
+ * when it is not one (ENODEV, ENOTTY), else "PATH: error". Returns EXIT_FAIL. */
+int tool_open_err(const char *path, const char *kind);
 /* The simulated remote sends each --sim-send payload to the endpoint. */
 int target_sim_send(struct target *t, const struct target_opts *o);
 /* With --sim: the simulated remote keeps what it receives (it counts it) instead

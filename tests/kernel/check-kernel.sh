@@ -21,6 +21,11 @@
 #   --bench-args "ARGS"  benchmark options (default "-t 1 -r 3")
 #   --timeout SEC      limit per VM run (default 900)
 #
+# Accelerator: run-vm.sh's (VM_ACCEL, default auto: KVM when the guest boots
+# under it within VM_BOOT_TIMEOUT, else TCG). auto probes once, in the first VM
+# run; the later runs reuse its choice (BUILDDIR/tests/kernel/vm-accel, for the
+# duration of this script).
+#
 # Output: each guest's console, then a summary with timings. Guest logs are
 # kept in BUILDDIR/tests/kernel/*.vmlog. Exit status 0 when every run passed;
 # 1 when a test failed, the guest timed out (124) or did not boot (125), or a
@@ -55,6 +60,12 @@ done
 [ $# -eq 1 ] || usage
 builddir=$(cd "$1" && pwd) || exit 1
 [ -f "$builddir/Makefile" ] || { say "$builddir is not a configured build directory"; exit 1; }
+
+# The first VM run decides the accelerator, the others reuse it.
+VM_ACCEL_CACHE=$builddir/tests/kernel/vm-accel
+export VM_ACCEL_CACHE
+rm -f "$VM_ACCEL_CACHE"
+trap 'rm -f "$VM_ACCEL_CACHE"' EXIT
 
 t_all=$(now)
 summary=()
@@ -150,6 +161,12 @@ fi
 
 echo
 echo "==== real-driver suite ($(since "$t_all") s in all) ===="
+if [ -s "$VM_ACCEL_CACHE" ]; then
+	read -r accel why <"$VM_ACCEL_CACHE"
+	echo "accelerator: $accel ($why)"
+else
+	echo "accelerator: ${VM_ACCEL:-none chosen (no VM ran)}"
+fi
 printf '%s\n' "${summary[@]}"
 [ "$failed" = 0 ] && echo "check-kernel: PASS" || echo "check-kernel: FAIL"
 exit "$failed"

@@ -20,6 +20,10 @@ if ! $cc -O2 -Wall -Wextra -static -o "$work/smoke" "$here/smoke.c" -luring; the
 	exit 125
 fi
 
+# The first VM run chooses the accelerator (run-vm.sh, ACCELERATOR), the others reuse it.
+VM_ACCEL_CACHE=${VM_ACCEL_CACHE:-$work/vm-accel}
+export VM_ACCEL_CACHE
+
 status=0
 for v in "$@"; do
 	"$here/build-kernel.sh" "$v" >/dev/null || { status=125; continue; }

@@ -25,6 +25,8 @@
 #   --kernel BZIMAGE  use this kernel; gen_init_cpio is taken from beside it,
 #                     else from build-kernel.sh's output.
 #   --timeout SEC     hard limit for the whole VM run (default 600).
+#   --boot-timeout SEC  under KVM, the guest must reach /init within SEC
+#                     (default $VM_BOOT_TIMEOUT, else 20): see ACCELERATOR.
 #   --smp N           vCPUs (default 2).    --mem SIZE  RAM (default 512M).
 #   --kmsg N          console log level while PROGRAM runs (default 2: only
 #                     emergencies/alerts reach the console). When PROGRAM
@@ -39,8 +41,17 @@
 # was killed by signal N). A harness failure is never a skip: 124 = timeout,
 # 125 = boot failure, kernel panic or no result marker, 2 = usage error.
 #
-# Environment: VM_ACCEL (default: "kvm,tcg" fallback when /dev/kvm is usable,
-# else "tcg"), QEMU (default qemu-system-x86_64), BUSYBOX (default
+# ACCELERATOR: VM_ACCEL=kvm, tcg or auto (the default). A /dev/kvm can exist
+# and open yet not run an ordinary guest (a paravirtual KVM inside a VM): QEMU
+# starts, and the guest hangs after "Booting from ROM...". So under KVM the
+# guest must print its /init marker within --boot-timeout. auto: TCG when
+# /dev/kvm is not usable; else KVM with that bound, falling back to TCG when
+# the guest does not get there. VM_ACCEL=kvm fails at once (125) instead.
+# VM_ACCEL_CACHE=FILE remembers auto's choice: read first, written after (so
+# the probe costs only once in a run of many VMs, as in check-kernel.sh).
+#
+# Environment: VM_ACCEL, VM_BOOT_TIMEOUT, VM_ACCEL_CACHE (above), VM_KVM_DEV
+# (default /dev/kvm), QEMU (default qemu-system-x86_64), BUSYBOX (default
 # /bin/busybox, must be static: package busybox-static).
 set -uo pipefail
 
@@ -52,6 +63,7 @@ say() { echo "$prog_name: $*" >&2; }
 here=$(cd "$(dirname "$0")" && pwd)
 adds=() envs=() appends=()
 cwd=/data kernel='' timeout_s=600 smp=2 mem=512M kmsg=2 dmesg=0 verbose=0 logfile=''
+boot_timeout_s=${VM_BOOT_TIMEOUT:-20}
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -61,6 +73,7 @@ while [ $# -gt 0 ]; do
 	--append) appends+=("${2:?}"); shift 2 ;;
 	--kernel) kernel=${2:?}; shift 2 ;;
 	--timeout) timeout_s=${2:?}; shift 2 ;;
+	--boot-timeout) boot_timeout_s=${2:?}; shift 2 ;;
 	--smp) smp=${2:?}; shift 2 ;;
 	--mem) mem=${2:?}; shift 2 ;;
 	--kmsg) kmsg=${2:?}; shift 2 ;;
@@ -78,6 +91,10 @@ ver=$1 prog=$2
 shift 2
 
 qemu=${QEMU:-qemu-system-x86_64}
+accel=${VM_ACCEL:-auto}
+kvm_dev=${VM_KVM_DEV:-/dev/kvm}
+case $accel in kvm|tcg|auto) ;; *) die "VM_ACCEL=$accel: kvm, tcg or auto" 2 ;; esac
+case $boot_timeout_s in ''|*[!0-9]*|0) die "--boot-timeout $boot_timeout_s: whole seconds, at least 1" 2 ;; esac
 busybox=${BUSYBOX:-/bin/busybox}
 command -v "$qemu" >/dev/null || die "$qemu not found (apt-get install qemu-system-x86)"
 [ -x "$busybox" ] || die "$busybox not found (apt-get install busybox-static)"
@@ -207,26 +224,98 @@ done
 "$gen" "$list" >"$work/initramfs.cpio" || die "gen_init_cpio failed"
 
 # ---- boot ----------------------------------------------------------------
-accel=${VM_ACCEL:-}
-if [ -z "$accel" ]; then
-	if [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm,tcg; else accel=tcg; fi
-fi
-accel_args=()
-IFS=, read -r -a accels <<<"$accel"
-for a in "${accels[@]}"; do accel_args+=(-accel "$a"); done
-
 cmdline="console=ttyS0 panic=-1 rdinit=/init"
 [ "$verbose" = 1 ] || cmdline="$cmdline quiet"
 for a in "${appends[@]+"${appends[@]}"}"; do cmdline="$cmdline $a"; done
 
 log=$work/console.log
-say "kernel $kernel, accel $accel, smp $smp, mem $mem, timeout ${timeout_s}s"
-start=$(date +%s.%N)
-timeout -k 5 "$timeout_s" "$qemu" -nographic -no-reboot \
-	-smp "$smp" -m "$mem" "${accel_args[@]}" -nic none \
-	-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$cmdline" \
-	</dev/null 2>"$work/qemu.err" | sed -u 's/\r$//' | tee "$log"
-qrc=${PIPESTATUS[0]}
+boot_marker='@@RPMSG-VM-BOOTED'
+
+stop_qemu() { [ -s "$work/qemu.pid" ] && kill "$(cat "$work/qemu.pid")" 2>/dev/null; }
+# QEMU runs in the background (for the boot bound): stop it with us.
+trap 'stop_qemu; exit 130' INT TERM
+
+# boot ACCEL BOUND: run the guest, console to stdout and $log. BOUND > 0: the
+# guest must print $boot_marker within BOUND seconds, else QEMU is stopped
+# and stuck=1. Sets qrc (QEMU's status under timeout), stuck, start.
+boot() {
+	local a=$1 bound=$2 deadline pid
+	stuck=0
+	: >"$log"
+	rm -f "$work/qemu.pid" "$work/qemu.rc"
+	start=$(date +%s.%N)
+	(
+		timeout -k 5 "$timeout_s" "$qemu" -nographic -no-reboot -pidfile "$work/qemu.pid" \
+			-smp "$smp" -m "$mem" -accel "$a" -nic none \
+			-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$cmdline" \
+			</dev/null 2>"$work/qemu.err" | sed -u 's/\r$//' | tee -a "$log"
+		echo "${PIPESTATUS[0]}" 2>/dev/null >"$work/qemu.rc"	# gone if we were stopped
+	) &
+	pid=$!
+	if [ "$bound" -gt 0 ]; then
+		deadline=$(echo "$start + $bound" | bc)
+		while kill -0 "$pid" 2>/dev/null && ! grep -aq "$boot_marker" "$log"; do
+			if [ "$(echo "$(date +%s.%N) > $deadline" | bc)" = 1 ]; then
+				stuck=1
+				# QEMU writes its pid file once started: wait for it if need be
+				while kill -0 "$pid" 2>/dev/null && [ ! -s "$work/qemu.pid" ]; do
+					sleep 0.2
+				done
+				stop_qemu
+				break
+			fi
+			sleep 0.2
+		done
+	fi
+	wait "$pid"
+	qrc=$(cat "$work/qemu.rc" 2>/dev/null) || qrc=125
+}
+
+# ---- accelerator ---------------------------------------------------------
+kvm_usable() { [ -c "$kvm_dev" ] && [ -r "$kvm_dev" ] && [ -w "$kvm_dev" ]; }
+remember() { # ACCEL REASON: for the next runs that share VM_ACCEL_CACHE
+	[ -z "${VM_ACCEL_CACHE:-}" ] || echo "$1 $2" >"$VM_ACCEL_CACHE" || true
+}
+
+if [ "$accel" = auto ] && [ -n "${VM_ACCEL_CACHE:-}" ] && [ -s "$VM_ACCEL_CACHE" ]; then
+	read -r accel why <"$VM_ACCEL_CACHE"
+	case $accel in kvm|tcg) why="remembered in $VM_ACCEL_CACHE: $why" ;; *) accel=auto ;; esac
+fi
+if [ "$accel" = auto ] && ! kvm_usable; then
+	accel=tcg why="$kvm_dev is missing or not read-write"
+	remember "$accel" "$why"
+fi
+
+if [ "$accel" = auto ]; then
+	say "kernel $kernel, accel kvm if the guest reaches /init within ${boot_timeout_s}s (else tcg), smp $smp, mem $mem, timeout ${timeout_s}s"
+	boot kvm "$boot_timeout_s"
+	if [ "$stuck" = 1 ] || ! grep -aq "$boot_marker" "$log"; then
+		if [ "$stuck" = 1 ]; then
+			why="under KVM the guest did not reach /init within ${boot_timeout_s}s ($kvm_dev cannot run it)"
+		else
+			why="under KVM QEMU ended before the guest reached /init (status $qrc: $(head -n1 "$work/qemu.err"))"
+		fi
+		say "accel tcg: $why; falling back to TCG"
+		remember tcg "$why"
+		accel=tcg
+		boot tcg 0
+	else
+		accel=kvm why="the guest reached /init within ${boot_timeout_s}s"
+		remember kvm "$why"
+	fi
+	say "accel $accel: $why"
+else
+	say "kernel $kernel, accel $accel${why:+ ($why)}, smp $smp, mem $mem, timeout ${timeout_s}s"
+	if [ "$accel" = kvm ]; then
+		boot kvm "$boot_timeout_s"
+		if [ "$stuck" = 1 ]; then
+			say "FAIL: under KVM the guest did not reach /init within ${boot_timeout_s}s: $kvm_dev cannot run it here; use VM_ACCEL=tcg, or leave VM_ACCEL unset to fall back to TCG"
+			exit 125
+		fi
+	else
+		boot tcg 0
+	fi
+fi
 end=$(date +%s.%N)
 wall=$(echo "$end - $start" | bc)
 [ -z "$logfile" ] || cp "$log" "$logfile"
@@ -235,15 +324,15 @@ res=$(grep -a -o "$marker rc=[0-9]* uptime=[0-9.]*@@" "$log" | tail -n1)
 if [ -n "$res" ]; then
 	rc=${res#*rc=}; rc=${rc%% *}
 	up=${res#*uptime=}; up=${up%@@}
-	booted=$(grep -a -o '@@RPMSG-VM-BOOTED uptime=[0-9.]*' "$log" | head -n1)
-	say "guest exit status $rc (init at ${booted#*uptime=}s, done at ${up}s guest uptime; host wall ${wall}s)"
+	booted=$(grep -a -o "$boot_marker uptime=[0-9.]*" "$log" | head -n1)
+	say "guest exit status $rc (init at ${booted#*uptime=}s, done at ${up}s guest uptime; host wall ${wall}s, $accel)"
 	exit "$rc"
 fi
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-	say "FAIL: timeout after ${timeout_s}s (host wall ${wall}s)"
+	say "FAIL: timeout after ${timeout_s}s (host wall ${wall}s, $accel)"
 	exit 124
 fi
 grep -q 'Kernel panic' "$log" && say "FAIL: kernel panic"
 [ -s "$work/qemu.err" ] && { say "qemu stderr:"; cat "$work/qemu.err" >&2; }
-say "FAIL: no result marker (qemu exit status $qrc, host wall ${wall}s)"
+say "FAIL: no result marker (qemu exit status $qrc, host wall ${wall}s, $accel)"
 exit 125

@@ -30,10 +30,11 @@ fail() {
 	ok=0
 }
 # Run CMD, keeping stdout, stderr and the status; the status must be STATUS.
+# A command still running after 60 s is killed: status 124 (137 if it had to be).
 run() {
 	want=$1
 	shift
-	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	timeout -k 5 60 "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 	rc=$?
 	[ "$rc" -eq "$want" ] || fail "exit status $rc, expected $want ($*)"
 }
@@ -77,6 +78,7 @@ commands="list info create destroy send recv echo ping bench"
 begin "--help lists every command and the exit statuses"
 run 0 "$rpmsg" --help
 for c in $commands help; do out_has "^  $c "; done
+out_has '^  destroy +remove a channel, or destroy an endpoint device$'
 out_has "^  3  timeout"
 out_has "^  4  ping --plot"
 err_empty
@@ -180,9 +182,16 @@ run 2 "$rpmsg" $at list gpio
 err_has "unknown kind 'gpio'"
 end
 
-begin "list: an empty system says (none)"
+begin "list: an empty system says (none), and on stderr what to check"
 run 0 "$rpmsg" --sysfs-root "$empty/sys" --dev-root "$empty/dev" list
 [ "$(grep -c '^  (none)$' "$tmp/out")" -eq 4 ] || fail "not four empty tables"
+err_has '^rpmsg: list: no RPMsg devices: is the kernel built with rpmsg_char and rpmsg_ctrl \(CONFIG_RPMSG_CHAR, CONFIG_RPMSG_CTRL\), and is a remote processor running\? \(--sim: a simulated one\)$'
+[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "more than one line on stderr"
+end
+
+begin "list rproc alone: no hint about RPMsg devices"
+run 0 "$rpmsg" --sysfs-root "$empty/sys" --dev-root "$empty/dev" list rproc
+err_empty
 end
 
 begin "list --sim: the simulated control device"
@@ -245,19 +254,42 @@ run 1 "$rpmsg" send --dev "$tmp/nowhere/rpmsg9" x
 err_has "^rpmsg: send: $tmp/nowhere/rpmsg9: No such file or directory$"
 end
 
-begin "a character device that is not a control device: ENODEV"
+begin "a character device that is not a control device: says so, ENODEV"
 run 1 "$rpmsg" $at recv --ctrl "$devroot/rpmsg_ctrl0" -t 10
-err_has "^rpmsg: recv: $devroot/rpmsg_ctrl0: No such device$"
+err_has "^rpmsg: recv: $devroot/rpmsg_ctrl0: not an rpmsg control device: No such device$"
 end
 
-begin "a directory as control device: ENOTTY"
+begin "--ctrl /dev/null: not an rpmsg control device"
+run 1 "$rpmsg" send --ctrl /dev/null --dst 30 x
+err_has "^rpmsg: send: /dev/null: not an rpmsg control device: No such device$"
+end
+
+begin "a directory as control device: says so, ENOTTY"
 run 1 "$rpmsg" echo --ctrl "$tmp" --dst 5 -n 1
-err_has "^rpmsg: echo: $tmp: Inappropriate ioctl for device$"
+err_has "^rpmsg: echo: $tmp: not an rpmsg control device: Inappropriate ioctl for device$"
 end
 
-begin "no device at all: says so, ENODEV"
+begin "--dev /dev/null: not an rpmsg endpoint device"
+run 1 "$rpmsg" send --dev /dev/null x
+err_has "^rpmsg: send: /dev/null: not an rpmsg endpoint device: No such device$"
+end
+
+begin "no device at all: says so and what to try"
 run 1 "$rpmsg" --sysfs-root "$empty/sys" --dev-root "$empty/dev" ping --dst 30 -c 1
-err_has "no control device found: No such device$"
+err_has "^rpmsg: ping: no RPMsg control device found \(is rpmsg_ctrl loaded\? try --sim\)$"
+end
+
+for c in ping send bench "create endpoint holder"; do
+	begin "$c without --dst and without any device: the device is missing, not --dst"
+	# shellcheck disable=SC2086 # "create endpoint holder" is three words
+	run 1 "$rpmsg" --sysfs-root "$empty/sys" --dev-root "$empty/dev" $c
+	err_has "^rpmsg: ${c%% *}: no RPMsg control device found \(is rpmsg_ctrl loaded\? try --sim\)$"
+	end
+done
+
+begin "create channel without any device: says so"
+run 1 "$rpmsg" --sysfs-root "$empty/sys" --dev-root "$empty/dev" create channel rpmsg-raw
+err_has "^rpmsg: create: no RPMsg control device found \(is rpmsg_ctrl loaded\? try --sim\)$"
 end
 
 begin "an unknown remote processor: ENODEV"
@@ -278,6 +310,18 @@ end
 begin "--sim-send needs --sim"
 run 2 "$rpmsg" recv --dev /dev/rpmsg0 --sim-send x
 err_has -- "--sim-send needs --sim"
+end
+
+for c in send echo ping bench; do
+	begin "$c --dst any: a receive-only endpoint cannot send, usage error"
+	run 2 "$rpmsg" "$c" --sim --dst any
+	err_has "^rpmsg: $c: --dst any creates a receive-only endpoint: $c needs a remote address$"
+	end
+done
+
+begin "recv and create endpoint take --dst any"
+run 0 "$rpmsg" recv --sim --dst any -t 10
+run 0 "$rpmsg" create endpoint holder --sim --dst any -t 10
 end
 
 begin "a bad address is a usage error"
@@ -410,7 +454,7 @@ end
 
 begin "create channel on a device that is not a control device"
 run 1 "$rpmsg" $at create channel rpmsg-raw --ctrl "$devroot/rpmsg_ctrl0"
-err_has "^rpmsg: create: $devroot/rpmsg_ctrl0: No such device$"
+err_has "^rpmsg: create: $devroot/rpmsg_ctrl0: not an rpmsg control device: No such device$"
 end
 
 begin "create: an unknown kind is a usage error"
@@ -435,7 +479,7 @@ end
 
 begin "destroy endpoint: not an endpoint device"
 run 1 "$rpmsg" destroy endpoint /dev/null
-err_has "^rpmsg: destroy: /dev/null: No such device$"
+err_has "^rpmsg: destroy: /dev/null: not an rpmsg endpoint device: No such device$"
 end
 
 begin "create: a name over 31 bytes is a usage error"
