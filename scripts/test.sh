@@ -4,10 +4,15 @@
 #  1. make check: the Check suites on both engines, the Python (pytest) and
 #     Lua suites and the rpmsg tool's tests, against the simulated remote;
 #  2. the same again under ASan+UBSan;
-#  3. the API reference, with Doxygen warnings as errors;
-#  4. make distcheck;
-#  5. the real-driver suite: both kernels built (or taken from the cache),
-#     booted in QEMU, the Check suite on both engines, then the benchmark.
+#  3. the Check suites under valgrind's memcheck on both engines;
+#  4. the soak: 10 M messages through send_async on each engine (simulated
+#     remote), none lost or reordered, RSS growth under 1 MiB;
+#  5. the libFuzzer harnesses, FUZZ_SECONDS (60) each;
+#  6. the API reference, with Doxygen warnings as errors;
+#  7. make distcheck;
+#  8. the real-driver suite: both kernels built (or taken from the cache),
+#     booted in QEMU, the Check suite on both engines, a 1 M-message soak on
+#     each, the rpmsg tool's tests, then the benchmark.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 status=0
@@ -49,6 +54,25 @@ run_check() {
 run_check "make check (io_uring and epoll engines, Python, Lua, rpmsg tool)" "$top/build" ||
 	status=1
 run_check "make check under ASan+UBSan" "$top/build-asan" --enable-sanitizers || status=1
+
+stage "make check-valgrind (memcheck, both engines)"
+if make -C "$top/build" check-valgrind >"$top/build/valgrind.log" 2>&1; then
+	grep -E '^check-valgrind:|Checks:|ERROR SUMMARY|definitely lost' "$top/build/valgrind.log"
+else
+	tail -n 60 "$top/build/valgrind.log"
+	status=1
+fi
+
+stage "soak: ${SOAK_MESSAGES:=10000000} messages per engine (bench-scale --soak)"
+"$top/build/bench/bench-scale" --soak "$SOAK_MESSAGES" || status=1
+
+stage "fuzzing (make fuzz, ${FUZZ_SECONDS:=60} s per harness)"
+if make -C "$top/build" fuzz FUZZ_SECONDS="$FUZZ_SECONDS" >"$top/build/fuzz.log" 2>&1; then
+	grep -E '^fuzz' "$top/build/fuzz.log"
+else
+	tail -n 60 "$top/build/fuzz.log"
+	status=1
+fi
 
 stage "API reference (make doc, warnings are errors)"
 if make -C "$top/build" doc >"$top/build/doc.log" 2>&1; then

@@ -16,6 +16,8 @@
 #   --engines "LIST"   engines (default "uring epoll")
 #   --slow             also the 15 s default-timeout test
 #   --no-bench         skip the benchmark
+#   --soak N           messages of the soak run per kernel and engine
+#                      (default 1000000; 0 skips it)
 #   --no-tool          skip the rpmsg tool's tests
 #   --tool-only        only the rpmsg tool's tests (no check-vm, no benchmark)
 #   --bench-args "ARGS"  benchmark options (default "-t 1 -r 3")
@@ -34,7 +36,7 @@ set -uo pipefail
 
 prog_name=check-kernel.sh
 here=$(cd "$(dirname "$0")" && pwd)
-kernels="6.1 6.12" engines="uring epoll" slow=0 bench=1 bench_args="-t 1 -r 3" timeout_s=900
+kernels="6.1 6.12" engines="uring epoll" slow=0 bench=1 soak=1000000 bench_args="-t 1 -r 3" timeout_s=900
 tool=1 check_vm=1
 
 usage() { sed -n '4,/^set -uo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2; }
@@ -48,6 +50,7 @@ while [ $# -gt 0 ]; do
 	--engines) engines=${2:?}; shift 2 ;;
 	--slow) slow=1; shift ;;
 	--no-bench) bench=0; shift ;;
+	--soak) soak=${2:?}; shift 2 ;;
 	--no-tool) tool=0; shift ;;
 	--tool-only) check_vm=0 bench=0; shift ;;
 	--bench-args) bench_args=${2?}; shift 2 ;;
@@ -116,6 +119,29 @@ for v in $kernels; do
 		# a zero status without Check's summary is not a pass
 		[ "$res" != PASS ] || [ -n "$checks" ] || res=FAIL
 		note "check-vm $v $e" "$res" "${checks:-no Check summary} ($(since "$t") s)"
+	done
+done
+
+# ---- 3a. the soak: check-vm's soak suite alone, per kernel and engine ----------
+for v in $kernels; do
+	[ "$check_vm" = 1 ] && [ "$soak" -gt 0 ] || break
+	[ -n "${bzimage[$v]:-}" ] || continue
+	for e in $engines; do
+		log=$builddir/tests/kernel/soak-$v-$e.vmlog
+		say "running the soak ($soak messages) on $v, engine $e"
+		t=$(now)
+		"$here/run-vm.sh" --kernel "${bzimage[$v]}" --timeout "$timeout_s" \
+			--env CK_FORK=yes --env CK_VERBOSITY=normal --env RPMSG_ENGINE="$e" \
+			--env RPMSG_VM_SOAK="$soak" "$v" "$check_vm_prog" 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
+		figures=$(grep -a -o 'soak: .*' "$log" | tail -n1)
+		checks=$(grep -a -o '[0-9]*%: Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' "$log" | tail -n1)
+		case $rc in
+		0) res=PASS ;; 124) res=TIMEOUT ;; 125) res=NOBOOT ;; *) res=FAIL ;;
+		esac
+		# a zero status without the soak's figures and Check's summary is not a pass
+		[ "$res" != PASS ] || { [ -n "$figures" ] && [ -n "$checks" ]; } || res=FAIL
+		note "soak $v $e" "$res" "${figures:-no soak figures} ($(since "$t") s)"
 	done
 done
 
