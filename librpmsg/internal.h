@@ -19,6 +19,12 @@
 #define rpmsgi_container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
+/* The NULL rule (rpmsg.h, "Conventions"): a NULL object fails with EINVAL. */
+#define RPMSGI_REQUIRE(obj, failval) \
+	do { if (!(obj)) { errno = EINVAL; return failval; } } while (0)
+#define RPMSGI_REQUIRE_VOID(obj) \
+	do { if (!(obj)) { errno = EINVAL; return; } } while (0)
+
 /* Receive buffers per endpoint: the io_uring engine keeps them in flight as
  * one hard-linked chain, so up to this many messages arrive per system call. */
 #define RPMSGI_RX_SLOTS		16U
