@@ -10,10 +10,16 @@
  *    versus 1 idle endpoint (what an idle endpoint costs each dispatch).
  * Not a test: it prints the figures and the targets, and exits 0 unless a
  * method broke.
+ *
+ * With --soak N it runs only the soak instead, on each engine: N messages
+ * through rpmsg_ept_send_async, echoed by the simulated remote, must all come
+ * back in order (sequence numbers in the payloads) with RSS growth after a
+ * warm-up below 1 MiB; it exits 1 when a target is missed.
  */
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -137,6 +143,130 @@ static void pipe_run(struct pipe_state *p, unsigned long count)
 	}
 }
 
+/* ---- soak: every message sent with send_async comes back, in order ---- */
+
+#define SOAK_IN_FLIGHT		64
+#define SOAK_PAYLOAD		64
+#define SOAK_RSS_TARGET_KIB	1024
+#define SOAK_STALL_S		10.0
+
+struct soak_state {
+	struct rpmsg_ept *ept;
+	uint64_t sent, target;		/* sequence numbers handed to send_async */
+	uint64_t received, next_seq;	/* echoes, and the sequence number due next */
+	uint64_t reordered, failed;	/* out-of-order echoes; completions with an error */
+	int err;			/* errno of a refused send_async */
+};
+
+static void soak_done(struct rpmsg_ept *ept, int status, void *ud)
+{
+	struct soak_state *s = ud;
+
+	if (status != 0)
+		s->failed++;
+}
+
+static void soak_send_next(struct soak_state *s)
+{
+	unsigned char payload[SOAK_PAYLOAD] = { 0 };
+
+	memcpy(payload, &s->sent, sizeof(s->sent));
+	if (rpmsg_ept_send_async(s->ept, payload, sizeof(payload), soak_done, s) < 0) {
+		s->err = errno;
+		return;
+	}
+	s->sent++;
+}
+
+static void soak_rx(struct rpmsg_ept *ept, const void *data, size_t len, uint32_t src, void *ud)
+{
+	struct soak_state *s = ud;
+	uint64_t seq = UINT64_MAX;
+
+	if (len >= sizeof(seq))
+		memcpy(&seq, data, sizeof(seq));
+	if (seq != s->next_seq)
+		s->reordered++;
+	s->next_seq = seq + 1;
+	s->received++;
+	if (s->sent < s->target && !s->err)
+		soak_send_next(s);
+}
+
+/* Send until `count` more went out, SOAK_IN_FLIGHT at a time, then wait for
+ * the echoes; gives up when nothing arrives for SOAK_STALL_S (lost messages). */
+static void soak_run(struct soak_state *s, uint64_t count)
+{
+	struct rpmsg_ctx *ctx = rpmsg_ept_get_ctx(s->ept);
+	uint64_t seen = s->received;
+	double progress = now_s();
+
+	s->target = s->sent + count;
+	while (s->sent < s->target && s->sent - s->received < SOAK_IN_FLIGHT && !s->err)
+		soak_send_next(s);
+	while (s->received + s->failed < s->target && !s->err) {
+		if (rpmsg_ctx_dispatch(ctx, 100) < 0 && errno != EINTR)
+			die("dispatch");
+		if (s->received != seen) {
+			seen = s->received;
+			progress = now_s();
+		} else if (now_s() - progress > SOAK_STALL_S) {
+			break;
+		}
+	}
+}
+
+/* One engine's soak; returns true when every target is met. */
+static bool soak_engine(unsigned int flag, uint64_t count)
+{
+	struct soak_state s = { 0 };
+	struct rpmsg_ctx *ctx = rpmsg_ctx_new(flag);
+	struct rpmsg_sim *sim = ctx ? rpmsg_sim_new(ctx, 0) : NULL;
+	uint64_t warm = count / 10 < 200000 ? count / 10 : 200000, lost;
+	long rss0, rss1;
+	double t0, secs;
+	bool pass;
+
+	s.ept = sim ? rpmsg_ctrl_create_ept(rpmsg_sim_get_ctrl(sim), "soak", RPMSG_ADDR_ANY, 30)
+		    : NULL;
+	if (!s.ept)
+		die(flag == RPMSG_CTX_FORCE_URING ? "soak on io_uring" : "soak on epoll");
+	rpmsg_ept_set_rx_cb(s.ept, soak_rx, &s);
+	soak_run(&s, warm);			/* pools, rings and the heap at size */
+	rss0 = rss_kib();
+	t0 = now_s();
+	soak_run(&s, count);
+	secs = now_s() - t0;
+	rss1 = rss_kib();
+	if (s.err) {
+		errno = s.err;
+		die("send_async");
+	}
+	lost = s.target - s.received;	/* failed, never sent, or never echoed */
+	pass = lost == 0 && s.reordered == 0 && s.failed == 0 && rss1 - rss0 < SOAK_RSS_TARGET_KIB;
+	printf("soak %s: %" PRIu64 " messages (after %" PRIu64 " of warm-up) in %.1f s"
+	       " (%.0f msgs/s): lost %" PRIu64 ", reordered %" PRIu64 ", failed completions %"
+	       PRIu64 ", RSS growth %+ld KiB (%ld -> %ld): %s\n",
+	       rpmsg_engine_name(rpmsg_ctx_get_engine(ctx)), count, warm, secs,
+	       (double)count / secs, lost, s.reordered, s.failed,
+	       rss1 - rss0, rss0, rss1, pass ? "PASS" : "FAIL");
+	fflush(stdout);
+	rpmsg_ept_close(s.ept);
+	rpmsg_sim_free(sim);
+	rpmsg_ctx_free(ctx);
+	return pass;
+}
+
+static int soak(uint64_t count)
+{
+	bool uring = soak_engine(RPMSG_CTX_FORCE_URING, count);
+	bool epoll = soak_engine(RPMSG_CTX_FORCE_EPOLL, count);
+
+	printf("soak targets: 0 lost, 0 reordered, RSS growth < %d KiB: %s\n",
+	       SOAK_RSS_TARGET_KIB, uring && epoll ? "PASS" : "FAIL");
+	return uring && epoll ? 0 : 1;
+}
+
 /* ---- ping-pong with idle endpoints ---- */
 
 static void pong_rx(struct rpmsg_ept *ept, const void *data, size_t len, uint32_t src, void *ud)
@@ -197,15 +327,25 @@ static double idle_round_trip(unsigned int idle, unsigned long count, int rounds
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: bench-scale [-n MESSAGES] [-m MESSAGES] [-i IDLE]\n"
+		"       bench-scale --soak MESSAGES\n"
 		"  -n MESSAGES  messages for the allocation and RSS measure (default 1000000)\n"
 		"  -m MESSAGES  ping-pong rounds per idle measure (default 20000)\n"
 		"  -i IDLE      idle endpoints in the second idle measure (default 1024)\n"
+		"  --soak MESSAGES  only the soak, on each engine: MESSAGES through send_async,\n"
+		"               0 lost, 0 reordered, RSS growth < 1 MiB, or exit status 1\n"
 		"  -h           this text\n");
 }
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "soak", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	unsigned long count = 1000000, rounds_pp = 20000;
+	uint64_t soak_count = 0;
+	char *end;
 	unsigned int idle = 1024;
 	struct pipe_state p = { 0 };
 	struct rpmsg_ctx *ctx;
@@ -217,8 +357,15 @@ int main(int argc, char **argv)
 	int c;
 
 	is_caller = true;
-	while ((c = getopt(argc, argv, "n:m:i:h")) != -1) {
+	while ((c = getopt_long(argc, argv, "n:m:i:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 's':
+			soak_count = strtoull(optarg, &end, 0);
+			if (!soak_count || *end) {
+				usage(stderr);
+				return 2;
+			}
+			break;
 		case 'n': count = strtoul(optarg, NULL, 0); break;
 		case 'm': rounds_pp = strtoul(optarg, NULL, 0); break;
 		case 'i': idle = (unsigned int)strtoul(optarg, NULL, 0); break;
@@ -230,6 +377,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (soak_count)
+		return soak(soak_count);
 	/* Each simulated endpoint is a socketpair: two descriptors. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;

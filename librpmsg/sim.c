@@ -7,10 +7,12 @@
  * thread serves the other. TX credits are modelled by the remote reading an
  * endpoint's socket only while it holds fewer messages than its credits
  * (shared by all endpoints, like virtio's TX buffers); the library end has
- * a minimal send buffer so a paused remote fills up after a few more.
+ * the smallest send buffer that carries a message of the MTU, so a paused
+ * remote fills up after a few more.
  */
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,8 @@
 #define SIM_DEFAULT_CREDITS	256U
 #define SIM_FIRST_ADDR		1024U
 #define SIM_REMOTE_SNDBUF	(4 << 20)
+/* Linux refuses an AF_UNIX datagram longer than the send buffer minus this. */
+#define SIM_SNDBUF_RESERVE	32U
 
 struct sim_msg {
 	struct sim_msg *next;
@@ -72,6 +76,34 @@ struct rpmsg_sim {
 	atomic_uint_fast64_t rx_count;
 	unsigned char *buf;
 };
+
+/* The simulator whose thread runs the calling code (in a remote handler), or NULL. */
+static __thread struct rpmsg_sim *handler_sim;
+
+/* From a handler only the handler's own simulator may be used: another one's
+ * thread may hold its lock while waiting for this thread's (a deadlock). */
+static bool on_other_sim_thread(const struct rpmsg_sim *sim)
+{
+	return handler_sim && handler_sim != sim;
+}
+
+/* The NULL rule, then the handler rule above. */
+#define SIM_REQUIRE(sim, failval)						\
+	do {									\
+		RPMSGI_REQUIRE(sim, failval);					\
+		if (on_other_sim_thread(sim)) {					\
+			errno = EDEADLK;					\
+			return failval;						\
+		}								\
+	} while (0)
+#define SIM_REQUIRE_VOID(sim)							\
+	do {									\
+		RPMSGI_REQUIRE_VOID(sim);					\
+		if (on_other_sim_thread(sim)) {					\
+			errno = EDEADLK;					\
+			return;							\
+		}								\
+	} while (0)
 
 static void kick(struct rpmsg_sim *sim)
 {
@@ -161,6 +193,10 @@ static int deliver_to_linux(struct rpmsg_sim *sim, uint32_t to, const void *data
 
 	if (!se)
 		return -ENOENT;	/* the kernel drops it: "msg received with no recipient" */
+	/* Nothing queued before it: straight into the socket, no copy to keep. */
+	if (!se->out_head &&
+	    (send(se->fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0 || errno != EAGAIN))
+		return 0;
 	m = msg_new(data, len);
 	if (!m)
 		return -ENOMEM;
@@ -268,11 +304,31 @@ static void read_ept(struct rpmsg_sim *sim, struct sim_ept *se, uint32_t events)
 	}
 }
 
+/* A paused remote takes in, on the calling thread, what the endpoints already
+ * sent (up to its credits), so that its state is exact when a call returns
+ * instead of whenever its thread gets to run. Not on that thread itself: a
+ * handler runs inside read_ept and borrows its buffer. */
+static void take_in_sent(struct rpmsg_sim *sim)
+{
+	struct sim_ept *se;
+
+	if (!sim->paused || handler_sim == sim)
+		return;
+	for (se = sim->epts; se && sim->reading; se = se->next) {
+		struct pollfd pfd = { .fd = se->fd, .events = POLLIN | POLLRDHUP };
+
+		if (se->removed || poll(&pfd, 1, 0) != 1)
+			continue;
+		read_ept(sim, se, pfd.revents & (POLLRDHUP | POLLHUP) ? EPOLLRDHUP : 0);
+	}
+}
+
 static void *sim_thread(void *arg)
 {
 	struct rpmsg_sim *sim = arg;
 	struct epoll_event events[32];
 
+	handler_sim = sim;
 	pthread_mutex_lock(&sim->lock);
 	while (!sim->stop) {
 		int i, n;
@@ -323,12 +379,30 @@ static uint32_t alloc_addr(struct rpmsg_sim *sim)
 	return a;
 }
 
+/* Give the library's end of a pair the smallest send buffer that carries a
+ * message of mtu bytes: the kernel refuses longer datagrams with EMSGSIZE.
+ * It doubles what is asked, up to net.core.wmem_max, and raises it to its
+ * minimum (about 4.5 KiB), which is the slack of a paused remote. The
+ * remote's end asks for much more and so gets at least as much. */
+static int size_library_end(int fd, size_t mtu)
+{
+	int want = (int)(mtu + SIM_SNDBUF_RESERVE), got = 0;
+	socklen_t len = sizeof(got);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want)) < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &got, &len) < 0)
+		return -errno;
+	if (got < 0 || (size_t)got < mtu + SIM_SNDBUF_RESERVE)
+		return -EMSGSIZE;	/* capped by net.core.wmem_max */
+	return 0;
+}
+
 /* A socket pair: *lib_fd for the library, the other end served by the remote. */
 static struct sim_ept *sept_new(struct rpmsg_sim *sim, uint32_t local, uint32_t remote,
 				int *lib_fd)
 {
 	struct epoll_event ev = { .events = 0 };
-	int sv[2], small = 1, big = SIM_REMOTE_SNDBUF;
+	int sv[2], big = SIM_REMOTE_SNDBUF, ret;
 	struct sim_ept *se = calloc(1, sizeof(*se));
 
 	if (!se)
@@ -337,9 +411,15 @@ static struct sim_ept *sept_new(struct rpmsg_sim *sim, uint32_t local, uint32_t 
 		free(se);
 		return NULL;
 	}
-	/* The kernel raises this to its minimum: a few messages of slack. */
-	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
 	setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	ret = size_library_end(sv[0], sim->mtu);
+	if (ret < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		free(se);
+		errno = -ret;
+		return NULL;
+	}
 	se->fd = sv[1];
 	se->local = local;
 	se->remote = remote;
@@ -512,6 +592,10 @@ RPMSG_API struct rpmsg_sim *rpmsg_sim_new(struct rpmsg_ctx *ctx, unsigned int fl
 		errno = EINVAL;
 		return NULL;
 	}
+	if (handler_sim) {
+		errno = EDEADLK;	/* the context belongs to another thread */
+		return NULL;
+	}
 	sim = calloc(1, sizeof(*sim));
 	if (!sim)
 		return NULL;
@@ -595,6 +679,12 @@ RPMSG_API void rpmsg_sim_free(struct rpmsg_sim *sim)
 
 	if (!sim)
 		return;
+	if (handler_sim) {
+		/* A thread cannot join itself, nor may it free what the context's
+		 * thread uses. */
+		errno = EDEADLK;
+		return;
+	}
 	ctx = sim->ctx;
 	pthread_mutex_lock(&sim->lock);
 	sim->stop = true;
@@ -662,12 +752,14 @@ static const struct rpmsgi_ctrl_ops gone_ops = {
 
 RPMSG_API struct rpmsg_ctrl *rpmsg_sim_get_ctrl(struct rpmsg_sim *sim)
 {
+	RPMSGI_REQUIRE(sim, NULL);
 	return sim->ctrl;
 }
 
 RPMSG_API void rpmsg_sim_set_handler(struct rpmsg_sim *sim, rpmsg_sim_handler_fn handler,
 				     void *user_data)
 {
+	SIM_REQUIRE_VOID(sim);
 	pthread_mutex_lock(&sim->lock);
 	sim->handler = handler;
 	sim->handler_data = user_data;
@@ -679,7 +771,8 @@ RPMSG_API int rpmsg_sim_send(struct rpmsg_sim *sim, uint32_t from, uint32_t to,
 {
 	int ret;
 
-	if (!sim || (!data && len)) {
+	SIM_REQUIRE(sim, -1);
+	if (!data && len) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -700,6 +793,7 @@ RPMSG_API int rpmsg_sim_send(struct rpmsg_sim *sim, uint32_t from, uint32_t to,
 
 RPMSG_API int rpmsg_sim_set_tx_credits(struct rpmsg_sim *sim, unsigned int credits)
 {
+	SIM_REQUIRE(sim, -1);
 	if (!credits) {
 		errno = EINVAL;
 		return -1;
@@ -707,6 +801,7 @@ RPMSG_API int rpmsg_sim_set_tx_credits(struct rpmsg_sim *sim, unsigned int credi
 	pthread_mutex_lock(&sim->lock);
 	sim->credits = credits;
 	update_reading(sim);
+	take_in_sent(sim);
 	pthread_mutex_unlock(&sim->lock);
 	kick(sim);
 	return 0;
@@ -714,8 +809,21 @@ RPMSG_API int rpmsg_sim_set_tx_credits(struct rpmsg_sim *sim, unsigned int credi
 
 RPMSG_API int rpmsg_sim_set_mtu(struct rpmsg_sim *sim, size_t mtu)
 {
+	int sv[2], ret;
+
+	SIM_REQUIRE(sim, -1);
 	if (!mtu || mtu > RPMSG_MTU_MAX) {
 		errno = EINVAL;
+		return -1;
+	}
+	/* Refuse now what sept_new could not carry later. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	ret = size_library_end(sv[0], mtu);
+	close(sv[0]);
+	close(sv[1]);
+	if (ret < 0) {
+		errno = -ret;
 		return -1;
 	}
 	pthread_mutex_lock(&sim->lock);
@@ -726,13 +834,16 @@ RPMSG_API int rpmsg_sim_set_mtu(struct rpmsg_sim *sim, size_t mtu)
 
 RPMSG_API void rpmsg_sim_pause(struct rpmsg_sim *sim)
 {
+	SIM_REQUIRE_VOID(sim);
 	pthread_mutex_lock(&sim->lock);
 	sim->paused = true;
+	take_in_sent(sim);
 	pthread_mutex_unlock(&sim->lock);
 }
 
 RPMSG_API void rpmsg_sim_resume(struct rpmsg_sim *sim)
 {
+	SIM_REQUIRE_VOID(sim);
 	pthread_mutex_lock(&sim->lock);
 	sim->paused = false;
 	pthread_mutex_unlock(&sim->lock);
@@ -742,8 +853,10 @@ RPMSG_API void rpmsg_sim_resume(struct rpmsg_sim *sim)
 RPMSG_API int rpmsg_sim_announce(struct rpmsg_sim *sim, const char *name, uint32_t addr)
 {
 	struct sim_channel *ch;
-	int ret = rpmsgi_check_name(name);
+	int ret;
 
+	SIM_REQUIRE(sim, -1);
+	ret = rpmsgi_check_name(name);
 	if (!ret && addr == RPMSG_ADDR_ANY)
 		ret = -EINVAL;
 	if (ret < 0) {
@@ -783,6 +896,7 @@ RPMSG_API int rpmsg_sim_withdraw(struct rpmsg_sim *sim, const char *name, uint32
 {
 	struct sim_channel **p, *ch = NULL;
 
+	SIM_REQUIRE(sim, -1);
 	if (!name) {
 		errno = EINVAL;
 		return -1;
@@ -815,6 +929,7 @@ RPMSG_API void rpmsg_sim_crash(struct rpmsg_sim *sim)
 {
 	struct sim_ept *se;
 
+	SIM_REQUIRE_VOID(sim);
 	pthread_mutex_lock(&sim->lock);
 	sim->crashed = true;
 	for (se = sim->epts; se; se = se->next)
@@ -828,6 +943,7 @@ RPMSG_API void rpmsg_sim_crash(struct rpmsg_sim *sim)
 
 RPMSG_API void rpmsg_sim_restart(struct rpmsg_sim *sim)
 {
+	SIM_REQUIRE_VOID(sim);
 	pthread_mutex_lock(&sim->lock);
 	sim->crashed = false;
 	update_reading(sim);
@@ -837,6 +953,7 @@ RPMSG_API void rpmsg_sim_restart(struct rpmsg_sim *sim)
 
 RPMSG_API uint64_t rpmsg_sim_get_rx_count(struct rpmsg_sim *sim)
 {
+	RPMSGI_REQUIRE(sim, 0);
 	return atomic_load(&sim->rx_count);
 }
 
@@ -844,7 +961,9 @@ RPMSG_API unsigned int rpmsg_sim_get_held_count(struct rpmsg_sim *sim)
 {
 	unsigned int held;
 
+	SIM_REQUIRE(sim, 0);
 	pthread_mutex_lock(&sim->lock);
+	take_in_sent(sim);
 	held = sim->held;
 	pthread_mutex_unlock(&sim->lock);
 	return held;

@@ -6,12 +6,13 @@ set -eu
 
 # Core build and tests; SWIG bindings (Python, Lua 5.4) and their tests; the API
 # reference; the kernel VM suite (tests/kernel/README.md); the luv example and
-# the rpmsg tool's --plot; the fuzzers (make fuzz: clang and its libFuzzer).
+# the rpmsg tool's --plot; the fuzzers (make fuzz: clang and its libFuzzer);
+# valgrind for make check-valgrind.
 packages="build-essential autoconf automake libtool pkg-config liburing-dev check
 	swig python3 python3-dev python3-pytest lua5.4 liblua5.4-dev doxygen
 	linux-source-6.1 linux-source-6.12 qemu-system-x86 busybox-static
 	bc bison flex libelf-dev cpio xz-utils lua-luv gnuplot-nox
-	clang libclang-rt-14-dev"
+	clang libclang-rt-14-dev valgrind"
 
 missing=""
 for p in $packages; do

@@ -3,6 +3,7 @@
 
 /* The simulated remote: arguments, handler, MTU, announcements, crash and restart. */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "check-common.h"
@@ -78,7 +79,6 @@ START_TEST(test_sim_handler)
 }
 END_TEST
 
-/* After a crash nothing can be created (EPIPE) until restart; then it works again. */
 /* A paused remote takes in exactly its credits and holds them; resuming processes them. */
 START_TEST(test_sim_held_count)
 {
@@ -104,6 +104,7 @@ START_TEST(test_sim_held_count)
 }
 END_TEST
 
+/* After a crash nothing can be created (EPIPE) until restart; then it works again. */
 START_TEST(test_sim_crash_restart)
 {
 	struct recorder rec = { 0 };
@@ -149,6 +150,233 @@ START_TEST(test_sim_src_in_use)
 }
 END_TEST
 
+/* Every rpmsg_sim_* function given a NULL simulator: EINVAL and its neutral
+ * value; rpmsg_sim_free does nothing. */
+START_TEST(test_sim_null)
+{
+	ck_assert_null_errno(rpmsg_sim_new(NULL, 0), EINVAL);
+	errno = 0;
+	rpmsg_sim_free(NULL);
+	ck_assert_int_eq(errno, 0);
+	ck_assert_null_errno(rpmsg_sim_get_ctrl(NULL), EINVAL);
+	errno = 0;
+	rpmsg_sim_set_handler(NULL, NULL, NULL);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_errno(rpmsg_sim_send(NULL, 1, 2, "x", 1), EINVAL);
+	ck_assert_errno(rpmsg_sim_set_tx_credits(NULL, 1), EINVAL);
+	ck_assert_errno(rpmsg_sim_set_mtu(NULL, 100), EINVAL);
+	errno = 0;
+	rpmsg_sim_pause(NULL);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	rpmsg_sim_resume(NULL);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_errno(rpmsg_sim_announce(NULL, "svc", 5), EINVAL);
+	ck_assert_errno(rpmsg_sim_withdraw(NULL, "svc", 5), EINVAL);
+	errno = 0;
+	rpmsg_sim_crash(NULL);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	rpmsg_sim_restart(NULL);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_uint_eq(rpmsg_sim_get_rx_count(NULL), 0);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_uint_eq(rpmsg_sim_get_held_count(NULL), 0);
+	ck_assert_int_eq(errno, EINVAL);
+	/* The simulator is untouched by all this. */
+	ck_assert_int_eq(rpmsg_sim_send(fx.sim, 30, rpmsg_ept_get_src(fx.ept), "ok", 2), 0);
+}
+END_TEST
+
+/* What a handler saw when it called the rpmsg_sim_* functions; checked on the
+ * test's thread (a failed assertion on the simulator's thread would not end the test). */
+struct handler_calls {
+	struct rpmsg_sim *other;
+	struct rpmsg_ctrl *ctrl;
+	int free_errno, new_errno;
+	int other_send_errno, other_pause_errno, other_held_errno, other_free_errno;
+	int ctrl_ok, credits_ret, mtu_ret, announce_ret, withdraw_ret, send_ret;
+	unsigned int held;
+	uint64_t rx_count;
+	bool crashed;
+};
+
+static void calling_handler(struct rpmsg_sim *sim, uint32_t from, uint32_t to,
+			    const void *data, size_t len, void *user)
+{
+	struct handler_calls *c = user;
+
+	if (len == 5 && !memcmp(data, "crash", 5)) {
+		c->crashed = true;	/* first: the crash wakes the test's thread */
+		rpmsg_sim_crash(sim);
+		rpmsg_sim_restart(sim);
+		return;
+	}
+	errno = 0;
+	rpmsg_sim_free(sim);
+	c->free_errno = errno;
+	errno = 0;
+	c->new_errno = rpmsg_sim_new(fx.ctx, 0) ? 0 : errno;
+	errno = 0;
+	c->other_send_errno = rpmsg_sim_send(c->other, 1, 2, "x", 1) < 0 ? errno : 0;
+	errno = 0;
+	rpmsg_sim_pause(c->other);
+	c->other_pause_errno = errno;
+	errno = 0;
+	c->other_held_errno = rpmsg_sim_get_held_count(c->other) == 0 ? errno : -1;
+	errno = 0;
+	rpmsg_sim_free(c->other);
+	c->other_free_errno = errno;
+
+	c->ctrl_ok = rpmsg_sim_get_ctrl(sim) == c->ctrl;
+	c->credits_ret = rpmsg_sim_set_tx_credits(sim, 7);
+	c->mtu_ret = rpmsg_sim_set_mtu(sim, 496);
+	c->announce_ret = rpmsg_sim_announce(sim, "from-handler", 77);
+	c->withdraw_ret = rpmsg_sim_withdraw(sim, "from-handler", 77);
+	rpmsg_sim_set_handler(sim, calling_handler, user);
+	rpmsg_sim_pause(sim);
+	c->held = rpmsg_sim_get_held_count(sim);
+	rpmsg_sim_resume(sim);
+	c->rx_count = rpmsg_sim_get_rx_count(sim);
+	c->send_ret = rpmsg_sim_send(sim, to, from, data, len);
+}
+
+/* From its handler a simulator may use its own rpmsg_sim_* functions except
+ * rpmsg_sim_free and rpmsg_sim_new, which fail with EDEADLK and change nothing
+ * (the thread cannot join itself); another simulator is refused with EDEADLK. */
+START_TEST(test_sim_handler_calls)
+{
+	struct handler_calls c = { 0 };
+	struct recorder rec = { 0 }, ev = { 0 };
+
+	c.other = rpmsg_sim_new(fx.ctx, 0);
+	ck_assert_ptr_nonnull(c.other);
+	c.ctrl = fx.ctrl;
+	rpmsg_ept_set_rx_cb(fx.ept, rec_rx, &rec);
+	rpmsg_ept_set_event_cb(fx.ept, rec_event, &ev);
+	rpmsg_sim_set_handler(fx.sim, calling_handler, &c);
+	ck_assert_int_eq(rpmsg_ept_send(fx.ept, "calls", 5), 0);
+	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 1, 2000));
+	ck_assert_mem_eq(rec.last, "calls", 5);
+	ck_assert_int_eq(c.free_errno, EDEADLK);
+	ck_assert_int_eq(c.new_errno, EDEADLK);
+	ck_assert_int_eq(c.other_send_errno, EDEADLK);
+	ck_assert_int_eq(c.other_pause_errno, EDEADLK);
+	ck_assert_int_eq(c.other_held_errno, EDEADLK);
+	ck_assert_int_eq(c.other_free_errno, EDEADLK);
+	ck_assert(c.ctrl_ok);
+	ck_assert_int_eq(c.credits_ret, 0);
+	ck_assert_int_eq(c.mtu_ret, 0);
+	ck_assert_int_eq(c.announce_ret, 0);
+	ck_assert_int_eq(c.withdraw_ret, 0);
+	ck_assert_uint_eq(c.held, 0);
+	ck_assert_uint_ge(c.rx_count, 1);
+	ck_assert_int_eq(c.send_ret, 0);
+	/* Both simulators still work, and the other one was not paused. */
+	ck_assert_int_eq(rpmsg_ept_send(fx.ept, "again", 5), 0);
+	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 2, 2000));
+	ck_assert_uint_eq(rpmsg_sim_get_held_count(c.other), 0);
+	rpmsg_sim_free(c.other);
+
+	/* A crash from the handler takes the endpoint down; restarted, it serves again. */
+	ck_assert_int_eq(rpmsg_ept_send(fx.ept, "crash", 5), 0);
+	ck_assert(dispatch_until(fx.ctx, ev.down_count == 1, 2000));
+	ck_assert(c.crashed);
+	ck_assert_int_eq(ev.down_error, EPIPE);
+	rpmsg_ept_close(fx.ept);
+	fx.ept = rpmsg_ctrl_create_ept(fx.ctrl, "test", RPMSG_ADDR_ANY, 30);
+	ck_assert_ptr_nonnull(fx.ept);
+	rpmsg_ept_set_rx_cb(fx.ept, rec_rx, &rec);
+	ck_assert_int_eq(rpmsg_ept_send(fx.ept, "after", 5), 0);
+	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 3, 2000));
+}
+END_TEST
+
+/* At the largest MTU every message is carried both ways: synchronous and
+ * asynchronous sends to the remote (echoed back) and the remote's own sends. */
+START_TEST(test_sim_max_mtu)
+{
+	static struct recorder rec, done;
+	unsigned char *buf = malloc(RPMSG_MTU_MAX);
+	struct rpmsg_ept *ept;
+	size_t i;
+
+	memset(&rec, 0, sizeof(rec));
+	memset(&done, 0, sizeof(done));
+	ck_assert_ptr_nonnull(buf);
+	for (i = 0; i < RPMSG_MTU_MAX; i++)
+		buf[i] = (unsigned char)(i * 7 + i / 251);
+	ck_assert_int_eq(rpmsg_sim_set_mtu(fx.sim, RPMSG_MTU_MAX), 0);
+	ept = rpmsg_ctrl_create_ept(fx.ctrl, "big", RPMSG_ADDR_ANY, 31);
+	ck_assert_ptr_nonnull(ept);
+	ck_assert_uint_eq(rpmsg_ept_get_mtu(ept), RPMSG_MTU_MAX);
+	rpmsg_ept_set_rx_cb(ept, rec_rx, &rec);
+
+	ck_assert_int_eq(rpmsg_ept_send(ept, buf, RPMSG_MTU_MAX), 0);
+	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 1, 3000));
+	ck_assert_uint_eq(rec.last_len, RPMSG_MTU_MAX);
+	ck_assert_mem_eq(rec.last, buf, RPMSG_MTU_MAX);
+
+	buf[0] ^= 0xff;
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(rpmsg_ept_send_async(ept, buf, RPMSG_MTU_MAX, rec_done, &done), 0);
+	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 5 && done.done_count == 4, 3000));
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(done.done_status[i], 0);
+	ck_assert_uint_eq(rec.last_len, RPMSG_MTU_MAX);
+	ck_assert_mem_eq(rec.last, buf, RPMSG_MTU_MAX);
+
+	buf[1] ^= 0xff;
+	ck_assert_int_eq(rpmsg_sim_send(fx.sim, 31, rpmsg_ept_get_src(ept), buf, RPMSG_MTU_MAX), 0);
+	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 6, 3000));
+	ck_assert_uint_eq(rec.last_len, RPMSG_MTU_MAX);
+	ck_assert_mem_eq(rec.last, buf, RPMSG_MTU_MAX);
+	ck_assert_errno(rpmsg_ept_send(ept, buf, RPMSG_MTU_MAX + 1), EMSGSIZE);
+	rpmsg_ept_close(ept);
+	free(buf);
+}
+END_TEST
+
+/* Pause takes effect before it returns: every message sent before it has been
+ * processed or is held. Once the remote holds its credits and a send failed with
+ * EAGAIN, the ring stays full until resume: trysend fails with EAGAIN and
+ * send_timeout times out, every time. Repeated to catch the remote's thread at
+ * any point. */
+START_TEST(test_sim_pause_deterministic)
+{
+	struct recorder rec = { 0 };
+	uint64_t rx0 = rpmsg_sim_get_rx_count(fx.sim);
+	unsigned int sent = 0, slack;
+	int round;
+
+	rpmsg_ept_set_rx_cb(fx.ept, rec_rx, &rec);
+	ck_assert_int_eq(rpmsg_sim_set_tx_credits(fx.sim, 2), 0);
+	for (round = 0; round < 200; round++) {
+		ck_assert_int_eq(rpmsg_ept_trysend(fx.ept, "p", 1), 0);
+		sent++;
+		rpmsg_sim_pause(fx.sim);
+		ck_assert_uint_eq(rpmsg_sim_get_rx_count(fx.sim) - rx0 +
+				  rpmsg_sim_get_held_count(fx.sim), sent);
+		while (rpmsg_sim_get_held_count(fx.sim) < 2) {
+			ck_assert_int_eq(rpmsg_ept_trysend(fx.ept, "p", 1), 0);
+			sent++;
+		}
+		for (slack = 0; rpmsg_ept_trysend(fx.ept, "p", 1) == 0; slack++)
+			ck_assert_uint_lt(slack, 64);
+		ck_assert_int_eq(errno, EAGAIN);
+		sent += slack;
+		ck_assert_errno(rpmsg_ept_trysend(fx.ept, "p", 1), EAGAIN);
+		ck_assert_errno(rpmsg_ept_send_timeout(fx.ept, "p", 1, 2), ETIMEDOUT);
+		ck_assert_uint_eq(rpmsg_sim_get_held_count(fx.sim), 2);
+		rpmsg_sim_resume(fx.sim);
+		ck_assert(dispatch_until(fx.ctx, rec.rx_count == sent, 2000));
+	}
+	ck_assert_uint_eq(rpmsg_sim_get_rx_count(fx.sim) - rx0, sent);
+}
+END_TEST
+
 Suite *suite_sim(void)
 {
 	Suite *s = suite_create("sim");
@@ -163,6 +391,10 @@ Suite *suite_sim(void)
 	tcase_add_test(tc, test_sim_crash_restart);
 	tcase_add_test(tc, test_sim_free_live_endpoints);
 	tcase_add_test(tc, test_sim_src_in_use);
+	tcase_add_test(tc, test_sim_null);
+	tcase_add_test(tc, test_sim_handler_calls);
+	tcase_add_test(tc, test_sim_max_mtu);
+	tcase_add_test(tc, test_sim_pause_deterministic);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -847,12 +847,31 @@ int rpmsg_ept_send_async(struct rpmsg_ept *ept, const void *data, size_t len,
  * The remote runs on its own thread. Each endpoint is an AF_UNIX
  * SOCK_SEQPACKET socket pair; the remote stops reading an endpoint's socket
  * while it holds as many messages as it has TX credits, so a paused remote
- * accepts its credits plus what the socket buffers (a few messages) before
- * sends report a full ring. By default the remote echoes every message back
- * from the address it was sent to.
+ * accepts its credits plus what the socket buffers (the "slack": about
+ * 4.5 KiB, or twice the MTU when that is larger; a few small messages)
+ * before sends report a full ring. By default the remote echoes every message
+ * back from the address it was sent to.
  *
- * All rpmsg_sim functions are thread-safe and may be called from the remote
- * handler.
+ * Threads: every rpmsg_sim function other than ::rpmsg_sim_new and
+ * ::rpmsg_sim_free may be called from any thread; those two belong to the
+ * thread of the simulator's context, like the context itself. Every
+ * function except ::rpmsg_sim_get_ctrl, ::rpmsg_sim_get_rx_count,
+ * ::rpmsg_sim_new and ::rpmsg_sim_free takes the simulator's lock, which the
+ * simulator's thread holds while a remote handler runs: a language binding
+ * whose handlers need an interpreter lock must release that lock around
+ * these calls.
+ *
+ * From a remote handler (::rpmsg_sim_handler_fn, on the simulator's thread):
+ * the handler's own simulator may be used with every rpmsg_sim function
+ * except ::rpmsg_sim_free and ::rpmsg_sim_new, which fail there with EDEADLK
+ * and do nothing (the thread cannot join itself, and the context belongs to
+ * another thread). Any other simulator is refused with EDEADLK: its thread
+ * could be waiting for this one's lock. No other librpmsg function may be
+ * called from a handler.
+ *
+ * NULL simulator: functions fail with EINVAL (accessors return 0 or NULL and
+ * set errno EINVAL, void functions only set errno EINVAL);
+ * ::rpmsg_sim_free with NULL does nothing.
  */
 
 /** ::rpmsg_sim_new flag: endpoints report POLLOUT, like qcom_smd or virtio 7.0+. */
@@ -867,8 +886,10 @@ int rpmsg_ept_send_async(struct rpmsg_ept *ept, const void *data, size_t len,
  * @param len Length.
  * @param user_data Pointer given with the handler.
  *
- * Reply with `rpmsg_sim_send(sim, to, from, ...)` (::rpmsg_sim_send). It must not call other
- * librpmsg functions.
+ * Reply with `rpmsg_sim_send(sim, to, from, ...)` (::rpmsg_sim_send). The
+ * handler may call the rpmsg_sim functions on @p sim except ::rpmsg_sim_free
+ * and ::rpmsg_sim_new (EDEADLK); see the group's description. It must not
+ * call other librpmsg functions.
  */
 typedef void (*rpmsg_sim_handler_fn)(struct rpmsg_sim *sim, uint32_t from, uint32_t to,
 				     const void *data, size_t len, void *user_data);
@@ -877,27 +898,41 @@ typedef void (*rpmsg_sim_handler_fn)(struct rpmsg_sim *sim, uint32_t from, uint3
  * @brief Start a simulated remote.
  * @param ctx Context its endpoints will use.
  * @param flags 0 or ::RPMSG_SIM_POLLOUT.
- * @return New simulator or NULL: EINVAL (unknown flag), ENOMEM, EAGAIN
- *         (thread creation), EMFILE. Free it with ::rpmsg_sim_free.
+ * @return New simulator or NULL: EINVAL (NULL @p ctx, unknown flag), EDEADLK
+ *         (called from a remote handler), ENOMEM, EAGAIN (thread creation),
+ *         EMFILE. Free it with ::rpmsg_sim_free; ::rpmsg_ctx_free frees it too.
+ *
+ * Call it from the context's thread.
  */
 struct rpmsg_sim *rpmsg_sim_new(struct rpmsg_ctx *ctx, unsigned int flags);
 
 /**
  * @brief Stop the remote and free it.
- * @param sim Simulator, or NULL.
+ * @param sim Simulator, or NULL (nothing happens).
  *
- * Endpoints created through it stay valid objects but go down (EPIPE).
+ * Joins the simulator's thread. Endpoints created through it stay valid
+ * objects but go down (EPIPE). Call it from the context's thread: from a
+ * remote handler it does nothing and sets errno to EDEADLK.
  */
 void rpmsg_sim_free(struct rpmsg_sim *sim);
 
 /**
  * @brief The simulator's control device.
- * @return Borrowed, owned by @p sim; ::rpmsg_ctrl_close on it does nothing.
+ * @param sim Simulator.
+ * @return Borrowed, owned by @p sim, valid until ::rpmsg_sim_free;
+ *         ::rpmsg_ctrl_close on it does nothing. NULL with errno EINVAL for a
+ *         NULL @p sim. Takes no lock.
  */
 struct rpmsg_ctrl *rpmsg_sim_get_ctrl(struct rpmsg_sim *sim);
 
 /**
  * @brief Replace the echo with a handler (NULL restores the echo).
+ * @param sim Simulator.
+ * @param handler Handler, or NULL.
+ * @param user_data Passed to @p handler; the caller keeps it alive while it is set.
+ *
+ * Sets errno to EINVAL (NULL @p sim) or EDEADLK (another simulator's
+ * handler) and does nothing on error.
  */
 void rpmsg_sim_set_handler(struct rpmsg_sim *sim, rpmsg_sim_handler_fn handler,
 			   void *user_data);
@@ -908,29 +943,73 @@ void rpmsg_sim_set_handler(struct rpmsg_sim *sim, rpmsg_sim_handler_fn handler,
  * @param from Remote address (ignored by the kernel interface: the receiver
  *        sees only its endpoint's destination).
  * @param to Local address of the endpoint.
- * @param data Payload.
+ * @param data Payload, copied before this returns.
  * @param len Length, at most the simulator's MTU.
- * @return 0 or -1: EINVAL, EMSGSIZE, ENOENT (no endpoint has that address;
- *         the kernel would drop it), EPIPE (crashed), ENOMEM.
+ * @return 0 or -1: EINVAL (NULL @p sim, NULL @p data with a length),
+ *         EDEADLK (another simulator's handler), EMSGSIZE, ENOENT (no
+ *         endpoint has that address; the kernel would drop it), EPIPE
+ *         (crashed), ENOMEM.
  */
 int rpmsg_sim_send(struct rpmsg_sim *sim, uint32_t from, uint32_t to, const void *data,
 		   size_t len);
 
 /**
  * @brief Set the number of TX buffers the remote holds (default 256).
- * @return 0 or -1 with EINVAL (0).
+ * @param sim Simulator.
+ * @param credits At least 1.
+ * @return 0 or -1: EINVAL (NULL @p sim, 0), EDEADLK (another simulator's handler).
+ *
+ * A paused remote with more credits takes in what is waiting in the
+ * endpoints' sockets before this returns, as ::rpmsg_sim_pause does.
  */
 int rpmsg_sim_set_tx_credits(struct rpmsg_sim *sim, unsigned int credits);
 
 /**
  * @brief Set the MTU of endpoints created afterwards (default 496).
- * @return 0 or -1 with EINVAL (0 or above ::RPMSG_MTU_MAX).
+ * @param sim Simulator.
+ * @param mtu 1 to ::RPMSG_MTU_MAX.
+ * @return 0 or -1: EINVAL (NULL @p sim, 0 or above ::RPMSG_MTU_MAX), EDEADLK
+ *         (another simulator's handler), EMSGSIZE (this system's socket
+ *         buffers cannot carry a message of @p mtu: `net.core.wmem_max` is
+ *         below @p mtu / 2 + 16, never with Linux's default), EMFILE or
+ *         ENFILE (no descriptor for that check).
+ *
+ * Every message up to the MTU is carried both ways, synchronous and
+ * asynchronous sends alike.
  */
 int rpmsg_sim_set_mtu(struct rpmsg_sim *sim, size_t mtu);
 
-/** @brief Stop processing: messages are held until ::rpmsg_sim_resume. */
+/**
+ * @brief Stop processing: messages are held until ::rpmsg_sim_resume.
+ * @param sim Simulator.
+ *
+ * Takes effect before it returns: the remote processes nothing more, and it
+ * has taken in what the endpoints sent before the call (up to its credits;
+ * the rest waits in the sockets). It keeps taking in messages on its thread
+ * until it holds its credits, so while ::rpmsg_sim_get_held_count is below
+ * the credits a send may still find the socket momentarily full (EAGAIN) and
+ * succeed a moment later. The ring is full for good once
+ * ::rpmsg_sim_get_held_count equals the credits and a send has then failed
+ * with EAGAIN: from then on, until ::rpmsg_sim_resume (or more credits),
+ * ::rpmsg_ept_trysend fails with EAGAIN and ::rpmsg_ept_send_timeout times
+ * out, every time. To get there without sleeping: send while
+ * ::rpmsg_sim_get_held_count is below the credits (each such send finds an
+ * empty socket), then send until EAGAIN.
+ *
+ * Sets errno to EINVAL (NULL @p sim) or EDEADLK (another simulator's
+ * handler) and does nothing on error. From the simulator's own handler it
+ * applies from the next message.
+ */
 void rpmsg_sim_pause(struct rpmsg_sim *sim);
-/** @brief Process held messages and continue. */
+
+/**
+ * @brief Process the held messages, on the simulator's thread, and continue.
+ * @param sim Simulator.
+ *
+ * Returns at once: the held messages are processed (echoed or given to the
+ * handler) after it, in order. Sets errno to EINVAL (NULL @p sim) or EDEADLK
+ * (another simulator's handler) and does nothing on error.
+ */
 void rpmsg_sim_resume(struct rpmsg_sim *sim);
 
 /**
@@ -938,41 +1017,64 @@ void rpmsg_sim_resume(struct rpmsg_sim *sim);
  * @param sim Simulator.
  * @param name Service name, 1 to 31 bytes.
  * @param addr Remote address of the service.
- * @return 0 or -1: EINVAL, ENAMETOOLONG, EEXIST, EPIPE (crashed), ENOMEM.
+ * @return 0 or -1: EINVAL (NULL @p sim, NULL or empty name, @p addr
+ *         ::RPMSG_ADDR_ANY), ENAMETOOLONG, EEXIST, EPIPE (crashed), EDEADLK
+ *         (another simulator's handler), ENOMEM, EMFILE.
  *         Open it with ::rpmsg_ctrl_open_channel.
  */
 int rpmsg_sim_announce(struct rpmsg_sim *sim, const char *name, uint32_t addr);
 
 /**
  * @brief Withdraw an announced channel; its open endpoint goes down.
- * @return 0 or -1: EINVAL, ENOENT.
+ * @param sim Simulator.
+ * @param name Service name.
+ * @param addr Remote address it was announced with.
+ * @return 0 or -1: EINVAL (NULL @p sim or @p name), ENOENT (not announced),
+ *         EDEADLK (another simulator's handler).
  */
 int rpmsg_sim_withdraw(struct rpmsg_sim *sim, const char *name, uint32_t addr);
 
 /**
  * @brief Crash the remote: every endpoint goes down and channels disappear.
+ * @param sim Simulator.
  *
- * Creating endpoints fails with EPIPE until ::rpmsg_sim_restart.
+ * Creating endpoints fails with EPIPE until ::rpmsg_sim_restart. Held
+ * messages are dropped. Sets errno to EINVAL (NULL @p sim) or EDEADLK
+ * (another simulator's handler) and does nothing on error.
  */
 void rpmsg_sim_crash(struct rpmsg_sim *sim);
 
-/** @brief Recover after ::rpmsg_sim_crash: new endpoints can be created. */
+/**
+ * @brief Recover after ::rpmsg_sim_crash: new endpoints can be created.
+ * @param sim Simulator.
+ *
+ * Sets errno to EINVAL (NULL @p sim) or EDEADLK (another simulator's
+ * handler) and does nothing on error.
+ */
 void rpmsg_sim_restart(struct rpmsg_sim *sim);
 
 /**
  * @brief Number of messages the remote has received since it started.
+ * @param sim Simulator.
+ * @return The count; 0 with errno EINVAL for a NULL @p sim. Takes no lock.
  */
 uint64_t rpmsg_sim_get_rx_count(struct rpmsg_sim *sim);
 
 /**
  * @brief Number of messages the remote has taken in but not yet processed.
+ * @param sim Simulator.
+ * @return The count; 0 with errno EINVAL (NULL @p sim) or EDEADLK (another
+ *         simulator's handler).
  *
  * Non-zero only while it is paused: it then takes in up to its TX credits
- * (::rpmsg_sim_set_tx_credits) and holds them until ::rpmsg_sim_resume. Once
- * this equals the credits, what is still sent fills the socket the remote
- * reads from (a few messages, the "slack"), then sends fail with EAGAIN, and
- * they keep failing until the remote resumes. Tests use it to reach a full
- * TX ring deterministically.
+ * (::rpmsg_sim_set_tx_credits) and holds them until ::rpmsg_sim_resume.
+ * Before counting, a paused remote takes in what the endpoints already sent
+ * (up to its credits), so the count is exact when this returns: a send made
+ * before it and not counted is waiting in a socket. Once this equals the
+ * credits, what is still sent fills the socket the remote reads from (the
+ * slack), then sends fail with EAGAIN, and they keep failing until the
+ * remote resumes. Tests use it to reach a full TX ring deterministically
+ * (see ::rpmsg_sim_pause).
  */
 unsigned int rpmsg_sim_get_held_count(struct rpmsg_sim *sim);
 
