@@ -12,7 +12,6 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -178,7 +177,7 @@ static struct rpmsg_ept *real_create_ept(struct rpmsg_ctrl *ctrl, const char *na
 	unsigned long *before = NULL;
 	char *dir = NULL, *path = NULL, devname[32], value[32];
 	struct rpmsg_ept *ept = NULL;
-	unsigned int maj, min;
+	dev_t devt;
 	size_t nb = 0;
 	bool locked = true;
 	int fd = -1, ret;
@@ -208,8 +207,9 @@ static struct rpmsg_ept *real_create_ept(struct rpmsg_ctrl *ctrl, const char *na
 		goto out;
 	}
 	snprintf(devname, sizeof(devname), "%s", strrchr(dir, '/') + 1);
+	/* Strictly "major:minor": a half-parsed number would wait for a wrong node. */
 	if (rpmsgi_read_attr(dir, "dev", value, sizeof(value)) < 0 ||
-	    sscanf(value, "%u:%u", &maj, &min) != 2) {
+	    rpmsgi_parse_devt(value, &devt) < 0) {
 		ret = -ENODEV;
 		goto out;
 	}
@@ -218,7 +218,7 @@ static struct rpmsg_ept *real_create_ept(struct rpmsg_ctrl *ctrl, const char *na
 		ret = -ENOMEM;
 		goto out;
 	}
-	fd = open_node_waiting(path, makedev(maj, min));
+	fd = open_node_waiting(path, devt);
 	if (fd < 0) {
 		/* The device exists but cannot be opened: nothing can DESTROY it. */
 		ret = fd;
