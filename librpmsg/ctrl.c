@@ -12,7 +12,6 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -100,41 +99,66 @@ static bool index_in(unsigned long index, const unsigned long *list, size_t n)
 	return false;
 }
 
-static bool eptdev_matches(const char *dir, const char *name, uint32_t src, uint32_t dst)
+/* Whether the endpoint device dir carries name/src/dst: 1, 0 or -errno. */
+static int eptdev_matches(const char *dir, const char *name, uint32_t src, uint32_t dst)
 {
 	char value[RPMSG_NAME_SIZE + 8];
 	uint32_t a;
+	int ret;
 
-	return !rpmsgi_read_attr(dir, "name", value, sizeof(value)) && !strcmp(value, name) &&
-	       !rpmsgi_read_attr_u32(dir, "src", &a) && a == src &&
-	       !rpmsgi_read_attr_u32(dir, "dst", &a) && a == dst;
+	ret = rpmsgi_read_attr(dir, "name", value, sizeof(value));
+	if (ret < 0 || strcmp(value, name))
+		goto out;
+	ret = rpmsgi_read_attr_u32(dir, "src", &a);
+	if (ret < 0 || a != src)
+		goto out;
+	ret = rpmsgi_read_attr_u32(dir, "dst", &a);
+	if (ret < 0 || a != dst)
+		goto out;
+	return 1;
+out:
+	return ret < 0 && !rpmsgi_entry_unusable(ret) ? ret : 0;
 }
 
 /* The endpoint device that appeared under the control device since `before`
- * and carries our name/src/dst (the kernel does not say which one it made). */
-static char *find_new_eptdev(struct rpmsg_ctrl *ctrl, const unsigned long *before, size_t nb,
-			     const char *name, uint32_t src, uint32_t dst)
+ * and carries our name/src/dst (the kernel does not say which one it made):
+ * 0 with *found, -ENODEV when there is none, or the error reading sysfs. */
+static int find_new_eptdev(struct rpmsg_ctrl *ctrl, const unsigned long *before, size_t nb,
+			   const char *name, uint32_t src, uint32_t dst, char **found)
 {
 	unsigned long *after = NULL;
-	char *found = NULL;
 	size_t na = 0, i;
+	int ret;
 
-	if (rpmsgi_list_eptdev_children(ctrl->sysfs_dir, &after, &na) < 0)
-		return NULL;
-	for (i = 0; i < na && !found; i++) {
+	*found = NULL;
+	ret = rpmsgi_list_eptdev_children(ctrl->sysfs_dir, &after, &na);
+	if (ret < 0)
+		return ret;
+	ret = -ENODEV;	/* created by the kernel but not visible in sysfs */
+	for (i = 0; i < na && ret == -ENODEV; i++) {
 		char devname[32], *dir;
+		int match;
 
 		if (index_in(after[i], before, nb))
 			continue;
 		snprintf(devname, sizeof(devname), "rpmsg%lu", after[i]);
 		dir = rpmsgi_path_join(ctrl->sysfs_dir, devname);
-		if (dir && eptdev_matches(dir, name, src, dst))
-			found = dir;
-		else
+		if (!dir) {
+			ret = -ENOMEM;
+			break;
+		}
+		match = eptdev_matches(dir, name, src, dst);
+		if (match > 0) {
+			*found = dir;
+			ret = 0;
+		} else {
 			free(dir);
+			if (match < 0)
+				ret = match;
+		}
 	}
 	free(after);
-	return found;
+	return ret;
 }
 
 static void sleep_ms(int ms)
@@ -178,7 +202,7 @@ static struct rpmsg_ept *real_create_ept(struct rpmsg_ctrl *ctrl, const char *na
 	unsigned long *before = NULL;
 	char *dir = NULL, *path = NULL, devname[32], value[32];
 	struct rpmsg_ept *ept = NULL;
-	unsigned int maj, min;
+	dev_t devt;
 	size_t nb = 0;
 	bool locked = true;
 	int fd = -1, ret;
@@ -202,15 +226,17 @@ static struct rpmsg_ept *real_create_ept(struct rpmsg_ctrl *ctrl, const char *na
 		ret = -errno;
 		goto out;
 	}
-	dir = find_new_eptdev(ctrl, before, nb, name, src, dst);
-	if (!dir) {
-		ret = -ENODEV;	/* created by the kernel but not visible in sysfs */
+	ret = find_new_eptdev(ctrl, before, nb, name, src, dst, &dir);
+	if (ret < 0)
 		goto out;
-	}
 	snprintf(devname, sizeof(devname), "%s", strrchr(dir, '/') + 1);
-	if (rpmsgi_read_attr(dir, "dev", value, sizeof(value)) < 0 ||
-	    sscanf(value, "%u:%u", &maj, &min) != 2) {
-		ret = -ENODEV;
+	/* Strictly "major:minor": a half-parsed number would wait for a wrong node. */
+	ret = rpmsgi_read_attr(dir, "dev", value, sizeof(value));
+	if (!ret)
+		ret = rpmsgi_parse_devt(value, &devt);
+	if (ret < 0) {
+		if (rpmsgi_entry_unusable(ret))
+			ret = -ENODEV;
 		goto out;
 	}
 	path = rpmsgi_path_join(ctrl->ctx->dev_root, devname);
@@ -218,7 +244,7 @@ static struct rpmsg_ept *real_create_ept(struct rpmsg_ctrl *ctrl, const char *na
 		ret = -ENOMEM;
 		goto out;
 	}
-	fd = open_node_waiting(path, makedev(maj, min));
+	fd = open_node_waiting(path, devt);
 	if (fd < 0) {
 		/* The device exists but cannot be opened: nothing can DESTROY it. */
 		ret = fd;
@@ -278,14 +304,17 @@ static int real_create_channel(struct rpmsg_ctrl *ctrl, const char *name, uint32
 {
 	struct rpmsgi_endpoint_info info;
 	char *found;
+	int ret;
 
 	if (ctrl->legacy)
 		return -EOPNOTSUPP;
-	found = rpmsgi_find_channel(ctrl->ctx, ctrl->transport_dir, name, src, dst, NULL);
-	if (found) {
+	ret = rpmsgi_find_channel(ctrl->ctx, ctrl->transport_dir, name, src, dst, &found, NULL);
+	if (!ret) {
 		free(found);
 		return -EEXIST;
 	}
+	if (ret != -ENOENT)
+		return ret;	/* the transport could not be read: do not guess */
 	fill_info(&info, name, src, dst);
 	if (ioctl(ctrl->fd, RPMSG_CREATE_DEV_IOCTL, &info) < 0)
 		return errno == EINVAL ? -EOPNOTSUPP : -errno;
@@ -308,13 +337,13 @@ static int real_release_channel(struct rpmsg_ctrl *ctrl, const char *name, uint3
 static struct rpmsg_ept *real_open_channel(struct rpmsg_ctrl *ctrl, const char *name,
 					   uint32_t dst)
 {
-	char *eptdev = NULL, *path;
-	char *busdev = rpmsgi_find_channel(ctrl->ctx, ctrl->transport_dir, name, RPMSG_ADDR_ANY,
-					   dst, &eptdev);
+	char *busdev, *eptdev, *path;
 	struct rpmsg_ept *ept;
+	int ret = rpmsgi_find_channel(ctrl->ctx, ctrl->transport_dir, name, RPMSG_ADDR_ANY, dst,
+				      &busdev, &eptdev);
 
-	if (!busdev) {
-		errno = ENOENT;
+	if (ret < 0) {
+		errno = -ret;	/* ENOENT: no such channel */
 		return NULL;
 	}
 	free(busdev);
@@ -363,7 +392,11 @@ RPMSG_API struct rpmsg_ctrl *rpmsg_ctrl_open(struct rpmsg_ctx *ctx, const char *
 		goto fail;
 	}
 	ctrl->sysfs_dir = rpmsgi_class_dir_for_rdev(ctx, st.st_rdev, devname, sizeof(devname));
-	if (!ctrl->sysfs_dir || strncmp(devname, "rpmsg_ctrl", 10)) {
+	if (!ctrl->sysfs_dir) {
+		err = errno;	/* ENODEV: not an rpmsg device, or sysfs could not be read */
+		goto fail;
+	}
+	if (strncmp(devname, "rpmsg_ctrl", 10)) {
 		err = ENODEV;
 		goto fail;
 	}

@@ -65,19 +65,6 @@ static struct rpmsg_devinfo *list_push(struct rpmsg_devlist *list)
 	return &list->items[list->count++];
 }
 
-/*
- * An entry that vanished while it was read (ENOENT, ENOTDIR) or that is not
- * what the kernel shows (a malformed or out-of-range attribute, a non-regular
- * file, a symlink loop) is left out of the list; any other error (EMFILE,
- * ENOMEM, EIO, ...) fails the whole listing, so that a list is never short
- * for a reason the caller could fix.
- */
-static bool entry_unusable(int err)
-{
-	return err == -ENOENT || err == -ENOTDIR || err == -EINVAL || err == -ERANGE ||
-	       err == -ELOOP || err == -ENAMETOOLONG;
-}
-
 /* rproc and rproc_name of an entry, from the nearest remoteprocK above it. */
 static int fill_rproc(struct rpmsg_devinfo *info, const char *real)
 {
@@ -101,7 +88,7 @@ static int fill_rproc(struct rpmsg_devinfo *info, const char *real)
 		return info->rproc_name ? 0 : -ENOMEM;
 	}
 	/* The remoteproc itself is there: only its name is unknown. */
-	return entry_unusable(ret) ? 0 : ret;
+	return rpmsgi_entry_unusable(ret) ? 0 : ret;
 }
 
 static char *dev_path_for(struct rpmsg_ctx *ctx, const char *devname)
@@ -178,7 +165,7 @@ static int read_class_device(struct rpmsg_ctx *ctx, struct rpmsg_devinfo *info,
 out:
 	free(real);
 	free(dir);
-	return entry_unusable(ret) ? 1 : ret;
+	return rpmsgi_entry_unusable(ret) ? 1 : ret;
 }
 
 /* A channel's entry; 0 (added), 1 (left out: not a channel, or unusable) or -errno. */
@@ -207,7 +194,7 @@ static int read_channel(struct rpmsg_ctx *ctx, struct rpmsg_devinfo *info, const
 	info->name = strdup(value);
 	info->sysfs_path = strdup(real);
 	ret = rpmsgi_channel_eptdev(dir, &eptdev);
-	if (entry_unusable(ret))
+	if (rpmsgi_entry_unusable(ret))
 		ret = 0;	/* no usable endpoint device: dev_path stays NULL */
 	if (!ret && eptdev && !(info->dev_path = dev_path_for(ctx, eptdev)))
 		ret = -ENOMEM;
@@ -219,7 +206,7 @@ out:
 	free(eptdev);
 	free(real);
 	free(dir);
-	return entry_unusable(ret) ? 1 : ret;
+	return rpmsgi_entry_unusable(ret) ? 1 : ret;
 }
 
 /* Keep info in the list when read gave 0; 0 or -errno for the listing. */

@@ -242,6 +242,8 @@ void rpmsgi_ctrl_put(struct rpmsg_ctrl *ctrl);
 int rpmsgi_check_name(const char *name);
 
 /* sysfs.c */
+/* An error reading a sysfs entry that means "not one of ours": pass it over. */
+bool rpmsgi_entry_unusable(int err);
 char *rpmsgi_path_join(const char *a, const char *b);
 int rpmsgi_open_chardev(struct rpmsg_ctx *ctx, const char *path, int flags);
 /* Parsers of sysfs text, no I/O: 0, -EINVAL (malformed) or -ERANGE. */
@@ -255,6 +257,7 @@ int rpmsgi_attr_text(char *buf, size_t n, size_t size);
 int rpmsgi_read_attr(const char *dir, const char *attr, char *buf, size_t size);
 int rpmsgi_read_attr_u32(const char *dir, const char *attr, uint32_t *out);	/* decimal */
 int rpmsgi_read_attr_hex_u32(const char *dir, const char *attr, uint32_t *out);
+/* NULL with errno: ENODEV (no class device has rdev) or the error reading sysfs. */
 char *rpmsgi_class_dir_for_rdev(struct rpmsg_ctx *ctx, dev_t rdev, char *devname, size_t size);
 char *rpmsgi_realpath_in(const char *dir, const char *rel);
 char *rpmsgi_ctrl_transport_dir(const char *ctrl_class_dir, bool *legacy);
@@ -262,8 +265,10 @@ int rpmsgi_channel_eptdev(const char *busdev, char **name);
 int rpmsgi_list_eptdev_children(const char *dir, unsigned long **out, size_t *count);
 int rpmsgi_destroy_eptdev(struct rpmsg_ept *ept);
 bool rpmsgi_is_transport_device(const char *devname, const char *name);
-char *rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, const char *name,
-			  uint32_t src, uint32_t dst, char **eptdev_name);
+/* 0 with *busdev (and *eptdev_name, NULL without endpoint device), -ENOENT
+ * (no such channel) or -errno (the transport could not be read). */
+int rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, const char *name,
+			uint32_t src, uint32_t dst, char **busdev, char **eptdev_name);
 
 /* sim.c */
 void rpmsgi_sim_detach_ctx(struct rpmsg_sim *sim);

@@ -31,6 +31,19 @@
 #define KERNEL_MAJOR_MAX	((1UL << 12) - 1)
 #define KERNEL_MINOR_MAX	((1UL << 20) - 1)
 
+/*
+ * An entry that vanished while it was read (ENOENT, ENOTDIR) or that is not
+ * what the kernel shows (a malformed or out-of-range attribute, a non-regular
+ * file, a symlink loop) is passed over; any other error (EMFILE, ENOMEM, EIO,
+ * ...) stops the walk, so that nothing is reported missing for a reason the
+ * caller could fix.
+ */
+bool rpmsgi_entry_unusable(int err)
+{
+	return err == -ENOENT || err == -ENOTDIR || err == -EINVAL || err == -ERANGE ||
+	       err == -ELOOP || err == -ENAMETOOLONG;
+}
+
 char *rpmsgi_path_join(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
@@ -260,37 +273,53 @@ static bool is_class_devname(const char *name)
 }
 
 /* Find the class/rpmsg entry whose `dev` is rdev: that is what makes a
- * character device an rpmsg one (libgpiod checks /sys/bus/gpio the same way). */
+ * character device an rpmsg one (libgpiod checks /sys/bus/gpio the same way).
+ * NULL with errno ENODEV when no entry has it, or the error that stopped the
+ * search (EMFILE, ENOTDIR, ENOMEM, ...; see rpmsgi_entry_unusable). */
 char *rpmsgi_class_dir_for_rdev(struct rpmsg_ctx *ctx, dev_t rdev, char *devname, size_t size)
 {
 	char *classdir = rpmsgi_path_join(ctx->sysfs_root, "class/rpmsg");
 	struct dirent *de;
 	char *found = NULL;
+	int err = -ENODEV;
 	DIR *d;
 
-	if (!classdir)
+	if (!classdir) {
+		errno = ENOMEM;
 		return NULL;
+	}
 	d = opendir(classdir);
+	if (!d && errno != ENOENT)
+		err = -errno;
 	while (d && (de = readdir(d))) {
 		char *dir, value[32];
 		dev_t devt;
+		int ret;
 
 		if (!is_class_devname(de->d_name))
 			continue;
 		dir = rpmsgi_path_join(classdir, de->d_name);
-		if (!dir)
+		if (!dir) {
+			err = -ENOMEM;
 			break;
-		if (!rpmsgi_read_attr(dir, "dev", value, sizeof(value)) &&
-		    !rpmsgi_parse_devt(value, &devt) && devt == rdev) {
+		}
+		ret = rpmsgi_read_attr(dir, "dev", value, sizeof(value));
+		if (!ret && !rpmsgi_parse_devt(value, &devt) && devt == rdev) {
 			snprintf(devname, size, "%s", de->d_name);
 			found = dir;
 			break;
 		}
 		free(dir);
+		if (ret < 0 && !rpmsgi_entry_unusable(ret)) {
+			err = ret;
+			break;
+		}
 	}
 	if (d)
 		closedir(d);
 	free(classdir);
+	if (!found)
+		errno = -err;
 	return found;
 }
 
@@ -387,44 +416,85 @@ bool rpmsgi_is_transport_device(const char *devname, const char *name)
 	return !strcmp(name, "rpmsg_chrdev") && len > 4 && !strcmp(devname + len - 4, ".0.0");
 }
 
-/* A channel on the transport: name matches exactly, src/dst match unless ANY. */
-char *rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, const char *name,
-			  uint32_t src, uint32_t dst, char **eptdev_name)
+/* Whether the bus device dir (entry devname of the transport) is the channel
+ * name/src/dst: 1, 0 (another device, or not a channel) or -errno. */
+static int channel_matches(const char *dir, const char *devname, const char *name, uint32_t src,
+			   uint32_t dst)
+{
+	char value[RPMSG_NAME_SIZE + 8];
+	uint32_t a;
+	int ret;
+
+	ret = rpmsgi_read_attr(dir, "name", value, sizeof(value));
+	if (ret < 0 || strcmp(value, name) || rpmsgi_is_transport_device(devname, value))
+		goto out;
+	ret = rpmsgi_read_attr(dir, "modalias", value, sizeof(value));
+	if (ret < 0)
+		goto out;
+	if (dst != RPMSG_ADDR_ANY) {
+		ret = rpmsgi_read_attr_hex_u32(dir, "dst", &a);
+		if (ret < 0 || a != dst)
+			goto out;
+	}
+	if (src != RPMSG_ADDR_ANY) {
+		ret = rpmsgi_read_attr_hex_u32(dir, "src", &a);
+		if (ret < 0 || a != src)
+			goto out;
+	}
+	return 1;
+out:
+	return ret < 0 && !rpmsgi_entry_unusable(ret) ? ret : 0;
+}
+
+int rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, const char *name,
+			uint32_t src, uint32_t dst, char **busdev, char **eptdev_name)
 {
 	struct dirent *de;
-	char *found = NULL;
+	int ret = -ENOENT;
 	DIR *d;
 
 	(void)ctx;
+	*busdev = NULL;
+	if (eptdev_name)
+		*eptdev_name = NULL;
 	d = opendir(transport_dir);
-	while (d && (de = readdir(d))) {
-		char value[RPMSG_NAME_SIZE + 8];
-		uint32_t a;
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
 		char *dir;
+		int match;
 
 		if (de->d_name[0] == '.')
 			continue;
 		dir = rpmsgi_path_join(transport_dir, de->d_name);
-		if (!dir)
+		if (!dir) {
+			ret = -ENOMEM;
 			break;
-		if (rpmsgi_read_attr(dir, "name", value, sizeof(value)) || strcmp(value, name) ||
-		    rpmsgi_is_transport_device(de->d_name, value) ||
-		    rpmsgi_read_attr(dir, "modalias", value, sizeof(value)) ||
-		    (dst != RPMSG_ADDR_ANY &&
-		     (rpmsgi_read_attr_hex_u32(dir, "dst", &a) || a != dst)) ||
-		    (src != RPMSG_ADDR_ANY &&
-		     (rpmsgi_read_attr_hex_u32(dir, "src", &a) || a != src))) {
-			free(dir);
-			continue;
 		}
-		found = dir;
-		break;
+		match = channel_matches(dir, de->d_name, name, src, dst);
+		if (match > 0) {
+			*busdev = dir;
+			ret = 0;
+			break;
+		}
+		free(dir);
+		if (match < 0) {
+			ret = match;
+			break;
+		}
 	}
-	if (d)
-		closedir(d);
-	if (found && eptdev_name)
-		rpmsgi_channel_eptdev(found, eptdev_name);
-	return found;
+	closedir(d);
+	if (!ret && eptdev_name) {
+		int err = rpmsgi_channel_eptdev(*busdev, eptdev_name);
+
+		/* A malformed rpmsg/ directory: no endpoint device, as in discovery. */
+		if (err < 0 && !rpmsgi_entry_unusable(err)) {
+			free(*busdev);
+			*busdev = NULL;
+			ret = err;
+		}
+	}
+	return ret;
 }
 
 /* Open a device node after checking it is a character device (opening other

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -331,6 +332,109 @@ START_TEST(test_ctrl_open_channel)
 }
 END_TEST
 
+/* The transport directory of the open control device, relative to the sysfs root. */
+static const char *transport_rel(void)
+{
+	static char rel[PATH_MAX];
+	char *real = realpath(in_tree(tree_path_of(c.tree, "rpmsg_ctrl0"), "device/.."), NULL);
+	size_t root_len = strlen(tree_root(c.tree));
+
+	ck_assert_ptr_nonnull(real);
+	ck_assert(!strncmp(real, tree_root(c.tree), root_len) && real[root_len] == '/');
+	snprintf(rel, sizeof(rel), "%s", real + root_len + 1);
+	free(real);
+	return rel;
+}
+
+/* Lower RLIMIT_NOFILE so that only `spare` more descriptors can be opened. */
+static void limit_fds(int spare, struct rlimit *saved)
+{
+	struct rlimit low;
+	int fd = dup(0);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);	/* the lowest free descriptor */
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, saved), 0);
+	low = *saved;
+	low.rlim_cur = (rlim_t)(fd + spare);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+}
+
+static void restore_fds(const struct rlimit *saved)
+{
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, saved), 0);
+}
+
+/*
+ * A transport directory that cannot be read is not "no such channel": the
+ * lookup's error comes back, and create_channel makes no ioctl (that would be
+ * ENOTTY on /dev/null). Here a file replaced the directory: ENOTDIR.
+ */
+START_TEST(test_ctrl_channel_lookup_enotdir)
+{
+	open_null_ctrl(TREE_LINUX_6_1);
+	tree_add_channel(c.tree, "rpmsg-raw", RPMSG_ADDR_ANY, 1040, true);
+	tree_replace_with_file(c.tree, transport_rel());
+	ck_assert_null_errno(rpmsg_ctrl_open_channel(c.ctrl, "rpmsg-raw", RPMSG_ADDR_ANY),
+			     ENOTDIR);
+	ck_assert_null_errno(rpmsg_ctrl_open_channel(c.ctrl, "absent", RPMSG_ADDR_ANY), ENOTDIR);
+	ck_assert_errno(rpmsg_ctrl_create_channel(c.ctrl, "rpmsg-raw", 3000, 3001), ENOTDIR);
+}
+END_TEST
+
+/*
+ * Out of descriptors while looking a channel up: EMFILE, whether opening the
+ * transport directory (no spare descriptor) or an attribute of one of its
+ * entries (one spare) failed, never ENOENT or an ioctl.
+ */
+START_TEST(test_ctrl_channel_lookup_emfile)
+{
+	struct rlimit saved;
+	struct rpmsg_ept *ept;
+	int open_err, create_ret, create_err;
+
+	open_null_ctrl(TREE_LINUX_6_1);
+	tree_add_channel(c.tree, "rpmsg-raw", RPMSG_ADDR_ANY, 1040, true);
+	limit_fds(_i, &saved);
+	errno = 0;
+	ept = rpmsg_ctrl_open_channel(c.ctrl, "rpmsg-raw", RPMSG_ADDR_ANY);
+	open_err = errno;
+	errno = 0;
+	create_ret = rpmsg_ctrl_create_channel(c.ctrl, "rpmsg-raw", 3000, 3001);
+	create_err = errno;
+	restore_fds(&saved);
+	ck_assert_ptr_null(ept);
+	ck_assert_msg(open_err == EMFILE, "open_channel: %s", strerror(open_err));
+	ck_assert_int_eq(create_ret, -1);
+	ck_assert_msg(create_err == EMFILE, "create_channel: %s", strerror(create_err));
+}
+END_TEST
+
+/*
+ * rpmsg_ctrl_open says ENODEV only for a device sysfs does not list as a
+ * control device: when class/rpmsg cannot be read, that error comes back.
+ */
+START_TEST(test_ctrl_open_sysfs_errors)
+{
+	struct rlimit saved;
+	struct rpmsg_ctrl *ctrl;
+	int err;
+
+	use_tree(TREE_LINUX_6_1);
+	tree_add_ctrl(c.tree, c.null_dev);
+	/* One spare descriptor: the node opens, class/rpmsg does not. */
+	limit_fds(1, &saved);
+	errno = 0;
+	ctrl = rpmsg_ctrl_open(c.ctx, "/dev/null");
+	err = errno;
+	restore_fds(&saved);
+	ck_assert_ptr_null(ctrl);
+	ck_assert_msg(err == EMFILE, "rpmsg_ctrl_open: %s", strerror(err));
+	tree_replace_with_file(c.tree, "class/rpmsg");
+	ck_assert_null_errno(rpmsg_ctrl_open(c.ctx, "/dev/null"), ENOTDIR);
+}
+END_TEST
+
 /* A second remote "dsp" whose rpmsg_ctrl1 is /dev/full, and a third without control
  * device; rpmsg_ctrl0 (/dev/null) and rpmsg_ctrl1 have nodes under the dev root. */
 static void two_ctrl_tree(void)
@@ -419,6 +523,27 @@ START_TEST(test_ctrl_open_rproc_no_node)
 	tree_add_ctrl(c.tree, c.null_dev);
 	ck_assert_null_errno(rpmsg_ctrl_open_rproc(c.ctx, "m4"), ENOENT);
 	ck_assert_null_errno(rpmsg_ctrl_open_rproc(c.ctx, NULL), ENOENT);
+}
+END_TEST
+
+/* open_rproc fails with the errors of rpmsg_ctx_list: ENOTDIR, EMFILE, not ENODEV. */
+START_TEST(test_ctrl_open_rproc_list_errors)
+{
+	struct rlimit saved;
+	struct rpmsg_ctrl *ctrl;
+	int err;
+
+	two_ctrl_tree();
+	limit_fds(0, &saved);
+	errno = 0;
+	ctrl = rpmsg_ctrl_open_rproc(c.ctx, "m4");
+	err = errno;
+	restore_fds(&saved);
+	ck_assert_ptr_null(ctrl);
+	ck_assert_msg(err == EMFILE, "open_rproc: %s", strerror(err));
+	tree_replace_with_file(c.tree, "class/rpmsg");
+	ck_assert_null_errno(rpmsg_ctrl_open_rproc(c.ctx, "m4"), ENOTDIR);
+	ck_assert_null_errno(rpmsg_ctrl_open_rproc(c.ctx, NULL), ENOTDIR);
 }
 END_TEST
 
@@ -534,6 +659,7 @@ Suite *suite_ctrl(void)
 	tcase_add_test(tc, test_ctrl_open_devnull_default_roots);
 	tcase_add_test(tc, test_ctrl_open_unlisted);
 	tcase_add_test(tc, test_ctrl_open_eptdev);
+	tcase_add_test(tc, test_ctrl_open_sysfs_errors);
 
 	tc = ctrl_tcase(s, "open", false);
 	tcase_add_test(tc, test_ctrl_open_listed);
@@ -555,6 +681,8 @@ Suite *suite_ctrl(void)
 	tc = ctrl_tcase(s, "open-channel", false);
 	tcase_add_test(tc, test_ctrl_open_channel_errors);
 	tcase_add_test(tc, test_ctrl_open_channel);
+	tcase_add_test(tc, test_ctrl_channel_lookup_enotdir);
+	tcase_add_loop_test(tc, test_ctrl_channel_lookup_emfile, 0, 2);
 
 	tc = ctrl_tcase(s, "rproc", false);
 	tcase_add_test(tc, test_ctrl_open_rproc);
@@ -562,6 +690,7 @@ Suite *suite_ctrl(void)
 	tcase_add_test(tc, test_ctrl_open_rproc_errors);
 	tcase_add_test(tc, test_ctrl_open_rproc_none);
 	tcase_add_test(tc, test_ctrl_open_rproc_no_node);
+	tcase_add_test(tc, test_ctrl_open_rproc_list_errors);
 
 	tc = ctrl_tcase(s, "sim", true);
 	tcase_add_test(tc, test_ctrl_sim_path);

@@ -19,6 +19,8 @@
  * Once the C call returned, every error is raised again: a single one
  * unchanged, several together as one rpmsg.CallbackErrors (see
  * rpmsg_lua_leave). Frames nest: a callback may dispatch another context.
+ * A frame names its context, so that closing a context from one of its own
+ * callbacks (which rpmsg_ctx_free refuses) is refused before anything closes.
  *
  * A frame that discards (closing from a __gc metamethod) drops completion
  * references without calling Lua: finalizers cannot report errors.
@@ -29,6 +31,7 @@
 
 struct rpmsg_lua_frame {
 	lua_State *L;
+	struct rpmsg_ctx *ctx;	/* whose callbacks may run */
 	int discard;		/* release references, call nothing */
 	int errors;		/* stack slot: nil, then the array of errors kept */
 	lua_Integer count;	/* errors raised by callbacks, kept or not */
@@ -92,11 +95,13 @@ static int rpmsg_lua_append_error(lua_State *L)
 	return 2;
 }
 
-static void rpmsg_lua_enter(struct rpmsg_lua_frame *f, lua_State *L, int discard)
+static void rpmsg_lua_enter(struct rpmsg_lua_frame *f, lua_State *L, struct rpmsg_ctx *ctx,
+			    int discard)
 {
 	luaL_checkstack(L, 1, NULL);
 	lua_pushnil(L);
 	f->L = L;
+	f->ctx = ctx;
 	f->discard = discard;
 	f->errors = lua_gettop(L);
 	f->count = 0;
@@ -309,7 +314,7 @@ static int rpmsg_lua_dispatch(lua_State *L)
 	int n, err;
 
 	luaL_argcheck(L, timeout >= -1 && timeout <= INT32_MAX, 2, "timeout out of range");
-	rpmsg_lua_enter(&f, L, 0);
+	rpmsg_lua_enter(&f, L, ctx, 0);
 	n = rpmsg_ctx_dispatch(ctx, (int)timeout);
 	err = errno;
 	rpmsg_lua_leave(&f);
@@ -384,7 +389,7 @@ static int rpmsg_lua_ept_close(lua_State *L)
 	int event = rpmsg_lua_ref_of(rpmsg_ept_get_event_cb_data(ept));
 	struct rpmsg_lua_frame f;
 
-	rpmsg_lua_enter(&f, L, discard);
+	rpmsg_lua_enter(&f, L, rpmsg_ept_get_ctx(ept), discard);
 	rpmsg_ept_close(ept);
 	/* No callback of the endpoint runs after rpmsg_ept_close returned. */
 	if (rx > 0)
@@ -395,13 +400,34 @@ static int rpmsg_lua_ept_close(lua_State *L)
 	return 0;
 }
 
+/*
+ * ctx_busy(ctx): nil, or the reason rpmsg_ctx_free would refuse ctx now
+ * (message, errno EBUSY): a call that runs its callbacks is in progress on
+ * this thread, so this is one of them.
+ */
+static int rpmsg_lua_ctx_busy(lua_State *L)
+{
+	struct rpmsg_ctx *ctx = rpmsg_lua_check_ptr(L, 1, SWIGTYPE_p_rpmsg_ctx, "rpmsg_ctx");
+	struct rpmsg_lua_frame *f;
+
+	for (f = rpmsg_lua_current; f; f = f->prev) {
+		if (f->ctx == ctx) {
+			lua_pushstring(L, strerror(EBUSY));
+			lua_pushinteger(L, EBUSY);
+			return 2;
+		}
+	}
+	lua_pushnil(L);
+	return 1;
+}
+
 /* ctx_free(ctx, discard): the object layer closed the endpoints first. */
 static int rpmsg_lua_ctx_free(lua_State *L)
 {
 	struct rpmsg_ctx *ctx = rpmsg_lua_check_ptr(L, 1, SWIGTYPE_p_rpmsg_ctx, "rpmsg_ctx");
 	struct rpmsg_lua_frame f;
 
-	rpmsg_lua_enter(&f, L, lua_toboolean(L, 2));
+	rpmsg_lua_enter(&f, L, ctx, lua_toboolean(L, 2));
 	rpmsg_ctx_free(ctx);
 	rpmsg_lua_leave(&f);
 	return 0;
@@ -414,4 +440,5 @@ static int rpmsg_lua_ctx_free(lua_State *L)
 %native(lua_set_event_cb) int rpmsg_lua_set_event_cb(lua_State *L);
 %native(lua_send_async) int rpmsg_lua_send_async(lua_State *L);
 %native(lua_ept_close) int rpmsg_lua_ept_close(lua_State *L);
+%native(lua_ctx_busy) int rpmsg_lua_ctx_busy(lua_State *L);
 %native(lua_ctx_free) int rpmsg_lua_ctx_free(lua_State *L);

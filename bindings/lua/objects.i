@@ -13,7 +13,8 @@
  * object raises an error when used; closing twice is harmless.
  *
  * Errors: I/O (opening, sending, dispatching) returns nil, message, errno;
- * misuse (a closed object, a bad argument, dispatch from a callback) raises.
+ * misuse (a closed object, a bad argument, dispatching or closing a context
+ * from one of its callbacks) raises.
  */
 
 /* The chunk runs once, from luaopen_rpmsg, with the module table as its argument. */
@@ -168,6 +169,16 @@ function Context:_close(discard)
 	local p = self._p
 	if not p then
 		return
+	end
+	-- From one of its own callbacks rpmsg_ctx_free would refuse (EBUSY) and the
+	-- context would leak: refuse first, closing nothing (misuse: raises). A
+	-- finalizer cannot run then: the running call holds the context.
+	local busy = c.lua_ctx_busy(p)
+	if busy then
+		if discard then
+			return
+		end
+		error("close: " .. busy, 3)
 	end
 	-- Children first: endpoints, then control devices, then simulators. A
 	-- close that raises (a completion's error) stops neither the others nor

@@ -371,9 +371,13 @@ const char *rpmsg_devinfo_get_rproc_name(const struct rpmsg_devinfo *info);
  * @param path Path of the node, e.g. "/dev/rpmsg_ctrl0".
  * @return New control device or NULL on error. Close it with ::rpmsg_ctrl_close.
  *
- * Errors: EINVAL (NULL argument), ENOENT (no such file), ENOTTY (not a
- * character device), ENODEV (a character device that is not an rpmsg control
- * device according to sysfs), EACCES/EPERM (no permission), ENOMEM.
+ * Errors: EINVAL (NULL @p ctx or @p path), ENOENT (no such file), ENOTTY
+ * (not a character device), ENODEV (a character device that sysfs does not
+ * list as an rpmsg control device), EACCES/EPERM (no permission), ENOMEM,
+ * the other errors of stat(2) and open(2) on @p path (ENOTDIR, ELOOP,
+ * ENAMETOOLONG, EMFILE, ENFILE, ENXIO, ...), and any error reading
+ * `class/rpmsg` under the context's sysfs root other than its absence
+ * (EMFILE, ENFILE, ENOTDIR, EACCES, EIO, ...; see ::rpmsg_ctx_list).
  */
 struct rpmsg_ctrl *rpmsg_ctrl_open(struct rpmsg_ctx *ctx, const char *path);
 
@@ -384,7 +388,9 @@ struct rpmsg_ctrl *rpmsg_ctrl_open(struct rpmsg_ctx *ctx, const char *path);
  *        attribute, or NULL for the first control device found.
  * @return New control device or NULL on error: EINVAL (NULL ctx, empty
  *         string), ENODEV (no matching remoteproc or it has no control
- *         device), and the errors of ::rpmsg_ctrl_open.
+ *         device), the errors of ::rpmsg_ctx_list (EMFILE, ENFILE, ENOTDIR,
+ *         EACCES, EIO, ENOMEM, ...: the control devices could not be
+ *         listed) and those of ::rpmsg_ctrl_open.
  */
 struct rpmsg_ctrl *rpmsg_ctrl_open_rproc(struct rpmsg_ctx *ctx, const char *rproc);
 
@@ -426,9 +432,16 @@ const char *rpmsg_ctrl_get_path(struct rpmsg_ctrl *ctrl);
  * for boundedly (udev may still be applying permissions).
  *
  * Errors: EINVAL (NULL @p ctrl, NULL or empty name), ENAMETOOLONG (name over 31 bytes),
- * ETIMEDOUT (the node did not appear or stayed inaccessible for 2 s), EPIPE
- * (the simulated remote crashed), the kernel's ioctl and open errors (EINVAL
- * from open: address in use; EBUSY; ENXIO: rpmsg_char missing), ENOMEM.
+ * ETIMEDOUT (the node did not appear or stayed inaccessible for 2 s), ENODEV
+ * (the new endpoint device does not show in sysfs as the kernel shows one,
+ * e.g. a `dev` attribute that is not "major:minor"; or the simulator of a
+ * simulated control device was freed), EPIPE (the simulated remote crashed),
+ * the kernel's ioctl and open errors (EINVAL from open or from the simulated
+ * remote: address in use; EBUSY; ENXIO: rpmsg_char missing), any error
+ * reading the control device's sysfs directory other than a malformed or
+ * vanished entry (EMFILE, ENFILE, EACCES, EIO, ...), the errors of flock(2)
+ * (EINTR excepted), EMFILE/ENFILE (no descriptor for the simulated
+ * endpoint), ENOMEM.
  */
 struct rpmsg_ept *rpmsg_ctrl_create_ept(struct rpmsg_ctrl *ctrl, const char *name,
 					uint32_t src, uint32_t dst);
@@ -440,9 +453,13 @@ struct rpmsg_ept *rpmsg_ctrl_create_ept(struct rpmsg_ctrl *ctrl, const char *nam
  * @param src Local address or ::RPMSG_ADDR_ANY (then the remote is not told).
  * @param dst Remote address.
  * @return 0 or -1 on error: EINVAL (NULL @p ctrl, NULL or empty name),
- *         ENAMETOOLONG, EEXIST (the same channel
- *         exists), EOPNOTSUPP (kernel before 5.18 or a transport without
- *         channel creation), ENXIO (other kernel failure).
+ *         ENAMETOOLONG, EEXIST (the same channel exists), EOPNOTSUPP
+ *         (kernel before 5.18 or a transport without channel creation),
+ *         ENODEV (the simulator of a simulated control device was freed),
+ *         any error reading the transport's sysfs directory other than a
+ *         malformed or vanished entry (EMFILE, ENFILE, ENOTDIR, EACCES, EIO,
+ *         ENOMEM, ...; then nothing is asked of the kernel), and the
+ *         kernel's ioctl errors (ENXIO: other kernel failure, ENOMEM, ...).
  *
  * The channel outlives the control device; remove it with ::rpmsg_ctrl_release_channel.
  */
@@ -456,8 +473,11 @@ int rpmsg_ctrl_create_channel(struct rpmsg_ctrl *ctrl, const char *name,
  * @param src Local address or ::RPMSG_ADDR_ANY (matches any).
  * @param dst Remote address or ::RPMSG_ADDR_ANY (matches any).
  * @return 0 or -1 on error: EINVAL (NULL @p ctrl, NULL or empty name),
- *         ENAMETOOLONG, EPERM (a name of the
- *         transport's own devices), ENOENT (no such channel), EOPNOTSUPP.
+ *         ENAMETOOLONG, EPERM (a name of the transport's own devices),
+ *         ENOENT (no such channel), EOPNOTSUPP (kernel before 5.18 or a
+ *         transport without channel removal), ENODEV (the simulator of a
+ *         simulated control device was freed), and the kernel's other
+ *         ioctl errors.
  */
 int rpmsg_ctrl_release_channel(struct rpmsg_ctrl *ctrl, const char *name,
 			       uint32_t src, uint32_t dst);
@@ -468,9 +488,13 @@ int rpmsg_ctrl_release_channel(struct rpmsg_ctrl *ctrl, const char *name,
  * @param name Service name (e.g. "rpmsg-raw").
  * @param dst Remote address of the channel, or ::RPMSG_ADDR_ANY for the first match.
  * @return New endpoint or NULL on error: EINVAL (NULL @p ctrl, NULL or
- *         empty name), ENAMETOOLONG, ENOENT (no such channel), ENODEV (the channel has no endpoint device: no
- *         driver bound it), and the errors of ::rpmsg_ept_open.
- *         Closing it does not remove the channel.
+ *         empty name), ENAMETOOLONG, ENOENT (no such channel), ENODEV (the
+ *         channel has no endpoint device: no driver bound it; or the
+ *         simulator of a simulated control device was freed), EBUSY (a
+ *         simulated channel already open), any error reading the transport's
+ *         sysfs directory other than a malformed or vanished entry (EMFILE,
+ *         ENFILE, ENOTDIR, EACCES, EIO, ENOMEM, ...), and the errors of
+ *         ::rpmsg_ept_open. Closing it does not remove the channel.
  */
 struct rpmsg_ept *rpmsg_ctrl_open_channel(struct rpmsg_ctrl *ctrl, const char *name,
 					  uint32_t dst);

@@ -273,4 +273,66 @@ function T.nested_close_errors_are_spread()
 	H.eq(messages(err), "inner 1 failed,inner 2 failed,outer failed")
 end
 
+-- rpmsg_ctx_free refuses inside a callback (EBUSY): ctx:close() raises before
+-- it closes anything, so nothing leaks and the context keeps working.
+function T.close_context_from_own_callback_raises()
+	local ctx <close>, sim, ept = H.echo_endpoint()
+	local err
+	ept:set_rx_cb(function()
+		local ok, e = pcall(ctx.close, ctx)
+		err = ok and "closed without error" or tostring(e)
+	end)
+	assert(ept:send("x"))
+	H.wait(ctx, function() return err ~= nil end)
+	assert(err:find("close: Device or resource busy", 1, true), err)
+	H.eq(sim:ctrl():path(), "sim:", "the simulator's control device is open")
+	local got
+	ept:set_rx_cb(function(d) got = d end)
+	assert(ept:send("after"))
+	H.wait(ctx, function() return got ~= nil end)
+	H.eq(got, "after")
+end
+
+-- A completion that ept:close() runs (ECANCELED) is a callback of the context too.
+function T.close_context_from_completion_of_ept_close_raises()
+	local ctx <close>, sim = H.echo_endpoint()
+	local ept = assert(sim:ctrl():create_ept("queued", rpmsg.ADDR_ANY, 30))
+	local seen = {}
+	assert(ept:send_async("x", function(ok, msg, errno)
+		seen[#seen + 1] = errno
+		local closed, e = pcall(ctx.close, ctx)
+		seen[#seen + 1] = closed and "closed without error" or tostring(e)
+	end))
+	ept:close()
+	H.eq(seen[1], rpmsg.ECANCELED)
+	assert(seen[2]:find("close: Device or resource busy", 1, true), seen[2])
+	H.eq(sim:rx_count(), 0, "the simulator is open")
+	ctx:close()
+	H.raises("simulator is closed", sim.rx_count, sim)
+end
+
+-- Endpoints, the simulator and its control device may be closed from a callback.
+function T.close_children_from_callback()
+	local ctx <close>, sim, ept = H.echo_endpoint()
+	local ctrl = sim:ctrl()
+	local other = assert(ctrl:create_ept("other", rpmsg.ADDR_ANY, 31))
+	local calls = 0
+	ept:set_rx_cb(function()
+		calls = calls + 1
+		ept:close()
+		other:close()
+		sim:close()
+		ctrl:close()
+	end)
+	assert(ept:send("x"))
+	H.wait(ctx, function() return calls > 0 end)
+	for _ = 1, 3 do H.dispatch(ctx, 10) end
+	H.eq(calls, 1)
+	H.raises("endpoint is closed", other.send, other, "x")
+	H.raises("simulator is closed", sim.pause, sim)
+	local again = assert(ctx:sim())
+	assert(again:ctrl():create_ept("again", rpmsg.ADDR_ANY, 30)):close()
+	again:close()
+end
+
 return T

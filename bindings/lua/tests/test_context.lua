@@ -100,6 +100,13 @@ end
 
 function T.flat_layer_rejects_nil()
 	H.raises("argument 1 is nil", rpmsg.c.rpmsg_ctx_get_fd, nil)
+	H.raises("argument 1 is nil", rpmsg.c.rpmsg_ctrl_open, nil, "/dev/null")
+	H.raises("argument 1 is nil", rpmsg.c.rpmsg_ctrl_get_path, nil)
+	H.raises("argument 1 is nil", rpmsg.c.rpmsg_ctrl_create_ept, nil, "x", rpmsg.ADDR_ANY, 30)
+	H.raises("argument 1 is nil", rpmsg.c.rpmsg_ctrl_create_channel, nil, "x", 1, 30)
+	H.raises("argument 1 is nil", rpmsg.c.rpmsg_ctrl_release_channel, nil, "x", 1, 30)
+	H.raises("argument 1 is nil", rpmsg.c.rpmsg_ctrl_open_channel, nil, "x", 30)
+	H.raises("argument 1 is nil", rpmsg.c.rpmsg_ctrl_close, nil)
 end
 
 return T

@@ -13,7 +13,9 @@ closed twice and a closed object raises ValueError, like a closed file.
 from __future__ import annotations
 
 import enum
+import errno
 import math
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -166,6 +168,9 @@ class Context:
         self._ptr = None
         self._errors: list[BaseException] = []
         self._handles: dict[int, _Handle] = {}
+        # C calls in progress that may run this context's callbacks (dispatch,
+        # an endpoint's close): while one runs, rpmsg_ctx_free would refuse.
+        self._running = 0
         # Run by close() before anything closes (rpmsg.aio unregisters the descriptor).
         self._closing_hooks: list[Callable[[], None]] = []
         if isinstance(engine, Engine):
@@ -203,7 +208,11 @@ class Context:
             _ll.rpmsg_py_ept_set_rx_cb(ptr, None, self._errors)
             _ll.rpmsg_py_ept_set_event_cb(ptr, None, self._errors)
             handle.ptr = None
-            _ll.rpmsg_ept_close(ptr)  # cancelled sends complete in here
+            self._running += 1
+            try:
+                _ll.rpmsg_ept_close(ptr)  # cancelled sends complete in here
+            finally:
+                self._running -= 1
         elif handle.kind == "ctrl":
             handle.ptr = None
             _ll.rpmsg_ctrl_close(ptr)
@@ -229,9 +238,17 @@ class Context:
         context, then free it. Completions of sends cancelled by the close run
         here. Every callback exception not raised yet (by these completions,
         or left by an earlier dispatch()) is raised from here: one as itself,
-        several in an ExceptionGroup. Idempotent."""
+        several in an ExceptionGroup. Idempotent.
+
+        From a callback of this context (inside dispatch(), or a completion
+        run by Endpoint.close()) the C library cannot free it: close() then
+        raises OSError EBUSY and changes nothing, the context and its
+        children stay usable."""
         if self._ptr is None:
             return
+        if self._running:
+            raise OSError(errno.EBUSY, "Context.close() from a callback of this context: "
+                          + os.strerror(errno.EBUSY))
         hooks, self._closing_hooks = self._closing_hooks, []
         try:
             for hook in hooks:
@@ -290,13 +307,17 @@ class Context:
         ms = _timeout_ms(timeout)
         deadline = None if ms <= 0 else _now() + ms / 1000
         while True:
+            self._running += 1
             try:
                 n = _ll.rpmsg_ctx_dispatch(ptr, ms)
                 break
             except InterruptedError:
-                # Signal handlers run here and may raise (KeyboardInterrupt).
-                if deadline is not None:
-                    ms = max(0, math.ceil((deadline - _now()) * 1000))
+                pass
+            finally:
+                self._running -= 1
+            # Signal handlers run here and may raise (KeyboardInterrupt).
+            if deadline is not None:
+                ms = max(0, math.ceil((deadline - _now()) * 1000))
         self._raise_pending()
         return n
 

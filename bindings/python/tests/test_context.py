@@ -87,6 +87,76 @@ def test_dispatch_from_callback_is_ebusy(ctx, ept):
     assert seen[0].errno == errno.EBUSY
 
 
+def test_close_from_callback_is_ebusy_and_changes_nothing(ctx, sim, ept):
+    """rpmsg_ctx_free refuses inside a callback (EBUSY): close() raises that
+    before it closes anything, so nothing leaks and the context keeps working."""
+    seen = []
+
+    def on_message(data, src):
+        try:
+            ctx.close()
+        except OSError as e:
+            seen.append(e)
+
+    ept.on_message = on_message
+    ept.send(b"x")
+    from conftest import dispatch_until
+    dispatch_until(ctx, lambda: seen)
+    assert type(seen[0]) is OSError and seen[0].errno == errno.EBUSY
+    assert not (ctx.closed or sim.closed or sim.ctrl.closed or ept.closed)
+    got = []
+    ept.on_message = lambda data, src: got.append(data)
+    ept.send(b"after")
+    dispatch_until(ctx, lambda: got)
+    assert got == [b"after"]
+
+
+def test_close_from_completion_run_by_endpoint_close_is_ebusy(ctx, sim):
+    """A completion that Endpoint.close() runs (ECANCELED) is a callback too."""
+    ept = sim.ctrl.create_endpoint("rpmsg-raw", dst=30)
+    seen = []
+
+    def done(error):
+        seen.append(error.errno)
+        try:
+            ctx.close()
+        except OSError as e:
+            seen.append(e.errno)
+
+    ept.send_async(b"queued", done)
+    ept.close()
+    assert seen == [errno.ECANCELED, errno.EBUSY]
+    assert not ctx.closed and not sim.closed
+    ctx.close()
+    assert ctx.closed and sim.closed
+
+
+def test_children_closed_from_callback(ctx, sim, ept):
+    """Closing the endpoint, the simulator and the control device from a
+    callback is allowed: they close, the context stays open and usable."""
+    ctrl = sim.ctrl
+    other = ctrl.create_endpoint("rpmsg-raw", dst=31)
+    calls = []
+
+    def on_message(data, src):
+        calls.append(data)
+        ept.close()
+        other.close()
+        sim.close()
+        ctrl.close()
+
+    ept.on_message = on_message
+    ept.send(b"x")
+    from conftest import dispatch_until
+    dispatch_until(ctx, lambda: calls)
+    for _ in range(3):
+        ctx.dispatch(0.01)
+    assert calls == [b"x"]
+    assert ept.closed and other.closed and sim.closed and not ctx.closed
+    with ctx.simulate() as again:
+        again.ctrl.create_endpoint("rpmsg-raw", dst=30).close()
+
+
 def test_close_is_idempotent_and_closes_children():
     ctx = rpmsg.Context()
     sim = ctx.simulate()

@@ -157,3 +157,23 @@ def test_eacces_is_permission_error(tmp_path):
     assert len(lines) == 2, out.stdout
     # The path in .filename, as open() puts it there.
     assert lines == [f"PermissionError {errno.EACCES} True {os.strerror(errno.EACCES)}"] * 2
+
+
+def test_flat_ctrl_functions_given_none_fail_einval():
+    """The NULL rule through the flat layer: None for a context or control
+    device fails with OSError EINVAL (or gives the neutral value), no crash."""
+    ll = rpmsg._lowlevel
+    calls = [
+        lambda: ll.rpmsg_ctrl_open(None, "/dev/null"),
+        lambda: ll.rpmsg_ctrl_open_rproc(None, None),
+        lambda: ll.rpmsg_ctrl_create_ept(None, "x", rpmsg.ADDR_ANY, REMOTE),
+        lambda: ll.rpmsg_ctrl_create_channel(None, "x", rpmsg.ADDR_ANY, REMOTE),
+        lambda: ll.rpmsg_ctrl_release_channel(None, "x", rpmsg.ADDR_ANY, REMOTE),
+        lambda: ll.rpmsg_ctrl_open_channel(None, "x", rpmsg.ADDR_ANY),
+    ]
+    for call in calls:
+        with pytest.raises(OSError) as e:
+            call()
+        assert e.value.errno == errno.EINVAL
+    assert ll.rpmsg_ctrl_get_path(None) is None
+    assert ll.rpmsg_ctrl_close(None) is None
