@@ -113,6 +113,10 @@ RPMSG_API void rpmsg_ctx_free(struct rpmsg_ctx *ctx)
 {
 	if (!ctx)
 		return;
+	if (rpmsgi_on_sim_thread()) {
+		errno = EDEADLK;	/* it would join the thread it runs on */
+		return;
+	}
 	if (inside_callback(ctx)) {
 		errno = EBUSY;
 		return;

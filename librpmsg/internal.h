@@ -272,6 +272,8 @@ int rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, const 
 
 /* sim.c */
 void rpmsgi_sim_detach_ctx(struct rpmsg_sim *sim);
+/* True on a simulator's own thread, i.e. inside a remote handler. */
+bool rpmsgi_on_sim_thread(void);
 void rpmsgi_sim_ept_closed(struct rpmsg_ept *ept);
 
 #endif /* __LIBRPMSG_INTERNAL_H__ */

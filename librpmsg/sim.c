@@ -718,6 +718,11 @@ RPMSG_API void rpmsg_sim_free(struct rpmsg_sim *sim)
 	free(sim);
 }
 
+bool rpmsgi_on_sim_thread(void)
+{
+	return handler_sim != NULL;
+}
+
 void rpmsgi_sim_detach_ctx(struct rpmsg_sim *sim)
 {
 	rpmsg_sim_free(sim);

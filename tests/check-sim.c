@@ -195,7 +195,7 @@ END_TEST
 struct handler_calls {
 	struct rpmsg_sim *other;
 	struct rpmsg_ctrl *ctrl;
-	int free_errno, new_errno;
+	int free_errno, new_errno, ctx_free_errno;
 	int other_send_errno, other_pause_errno, other_held_errno, other_free_errno;
 	int ctrl_ok, credits_ret, mtu_ret, announce_ret, withdraw_ret, send_ret;
 	unsigned int held;
@@ -219,6 +219,9 @@ static void calling_handler(struct rpmsg_sim *sim, uint32_t from, uint32_t to,
 	c->free_errno = errno;
 	errno = 0;
 	c->new_errno = rpmsg_sim_new(fx.ctx, 0) ? 0 : errno;
+	errno = 0;
+	rpmsg_ctx_free(fx.ctx);
+	c->ctx_free_errno = errno;
 	errno = 0;
 	c->other_send_errno = rpmsg_sim_send(c->other, 1, 2, "x", 1) < 0 ? errno : 0;
 	errno = 0;
@@ -245,7 +248,8 @@ static void calling_handler(struct rpmsg_sim *sim, uint32_t from, uint32_t to,
 
 /* From its handler a simulator may use its own rpmsg_sim_* functions except
  * rpmsg_sim_free and rpmsg_sim_new, which fail with EDEADLK and change nothing
- * (the thread cannot join itself); another simulator is refused with EDEADLK. */
+ * (the thread cannot join itself); another simulator is refused with EDEADLK,
+ * and so is rpmsg_ctx_free (it would free the simulator). */
 START_TEST(test_sim_handler_calls)
 {
 	struct handler_calls c = { 0 };
@@ -262,6 +266,7 @@ START_TEST(test_sim_handler_calls)
 	ck_assert_mem_eq(rec.last, "calls", 5);
 	ck_assert_int_eq(c.free_errno, EDEADLK);
 	ck_assert_int_eq(c.new_errno, EDEADLK);
+	ck_assert_int_eq(c.ctx_free_errno, EDEADLK);
 	ck_assert_int_eq(c.other_send_errno, EDEADLK);
 	ck_assert_int_eq(c.other_pause_errno, EDEADLK);
 	ck_assert_int_eq(c.other_held_errno, EDEADLK);

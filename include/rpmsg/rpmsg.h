@@ -129,7 +129,8 @@ struct rpmsg_ctx *rpmsg_ctx_new(unsigned int flags);
  * control devices and simulated remotes still attached are released.
  * Must not be called from a callback, including the completions that
  * ::rpmsg_ept_close and ::rpmsg_ctx_free run: there it frees nothing and sets
- * errno EBUSY.
+ * errno EBUSY. From a simulated remote's handler (::rpmsg_sim_handler_fn) it
+ * frees nothing and sets errno EDEADLK: it would join the thread it runs on.
  */
 void rpmsg_ctx_free(struct rpmsg_ctx *ctx);
 
