@@ -17,6 +17,7 @@ import errno
 import math
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, TypeVar
@@ -78,6 +79,18 @@ def _positive(value: Any, what: str, limit: int) -> int:
     if not 1 <= value <= limit:
         raise ValueError(f"{what} must be between 1 and {limit}, not {value}")
     return value
+
+
+# Set on a simulator's thread while a Python remote handler runs there.
+_in_sim_handler = threading.local()
+
+
+def _refuse_in_sim_handler(what: str) -> None:
+    """The C library refuses to free a simulator (or its context) on the
+    simulator's own thread: raise its EDEADLK before anything is forgotten."""
+    if getattr(_in_sim_handler, "active", False):
+        raise OSError(errno.EDEADLK, f"{what} from a simulated remote's handler: "
+                      + os.strerror(errno.EDEADLK))
 
 
 def _callback(cb: Any, what: str) -> Any:
@@ -246,6 +259,7 @@ class Context:
         children stay usable."""
         if self._ptr is None:
             return
+        _refuse_in_sim_handler("Context.close()")
         if self._running:
             raise OSError(errno.EBUSY, "Context.close() from a callback of this context: "
                           + os.strerror(errno.EBUSY))
@@ -771,7 +785,15 @@ class SimulatedRemote(_ContextChild):
     @handler.setter
     def handler(self, cb: Optional[Callable[[int, int, bytes], Any]]) -> None:
         ptr = self._check()
-        ref = _ll.rpmsg_py_sim_set_handler(ptr, _callback(cb, "handler"), self._ctx._errors)
+        run = None
+        if _callback(cb, "handler") is not None:
+            def run(src: int, dst: int, data: bytes) -> Any:
+                _in_sim_handler.active = True
+                try:
+                    return cb(src, dst, data)
+                finally:
+                    _in_sim_handler.active = False
+        ref = _ll.rpmsg_py_sim_set_handler(ptr, run, self._ctx._errors)
         # The old pair is no longer in use: set_handler waited for the handler to return.
         self._handler_ref = ref
         self._handler = cb
@@ -827,7 +849,13 @@ class SimulatedRemote(_ContextChild):
         return _ll.rpmsg_sim_get_held_count(self._check())
 
     def close(self) -> None:
-        """Stop the remote; its endpoints stay valid objects but go down. Idempotent."""
+        """Stop the remote; its endpoints stay valid objects but go down.
+        Idempotent. From a remote handler (the simulator's own thread) it
+        raises OSError EDEADLK and changes nothing, as Context.close() does
+        there."""
+        if self.closed:
+            return
+        _refuse_in_sim_handler("SimulatedRemote.close()")
         self._ctx._release(self._h)
         self._handler_ref = None
         self._handler = None

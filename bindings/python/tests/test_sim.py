@@ -52,6 +52,33 @@ def test_handler_exception_is_raised_by_dispatch(ctx, sim, ept):
         dispatch_until(ctx, lambda: False, timeout=5)
 
 
+def test_close_from_the_handler_raises_edeadlk(ctx, sim, ept):
+    """The simulator's thread cannot free its own simulator, nor the context
+    that owns it: both closes raise EDEADLK there and change nothing."""
+    seen = []
+
+    def handler(src, dst, data):
+        for close in (sim.close, ctx.close):
+            try:
+                close()
+                seen.append(None)
+            except OSError as e:
+                seen.append(e.errno)
+        sim.send(dst, src, data)
+
+    sim.handler = handler
+    got = []
+    ept.on_message = lambda d, s: got.append(d)
+    ept.send(b"close")
+    dispatch_until(ctx, lambda: got)
+    assert seen == [errno.EDEADLK, errno.EDEADLK]
+    assert not sim.closed and not ctx.closed
+    sim.handler = None
+    ept.send(b"still")
+    dispatch_until(ctx, lambda: len(got) == 2)
+    assert got == [b"close", b"still"]
+
+
 def test_unsolicited_send(ctx, sim, ept):
     got = []
     ept.on_message = lambda d, s: got.append((d, s))
