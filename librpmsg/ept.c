@@ -380,18 +380,22 @@ RPMSG_API void rpmsg_ept_close(struct rpmsg_ept *ept)
 	ctx->in_callback = was_in_callback;
 }
 
-static bool is_rpmsg_eptdev(struct rpmsg_ctx *ctx, dev_t rdev, struct rpmsg_ept *ept)
+/* 0 when rdev is an endpoint device (its identity filled in), -ENODEV when
+ * it is another device, or the error that kept sysfs from saying. */
+static int identify_eptdev(struct rpmsg_ctx *ctx, dev_t rdev, struct rpmsg_ept *ept)
 {
 	char devname[64];
 	char *dir = rpmsgi_class_dir_for_rdev(ctx, rdev, devname, sizeof(devname));
 	char value[64];
+	unsigned long index;
 	uint32_t addr;
 
 	if (!dir)
-		return false;
-	if (strncmp(devname, "rpmsg", 5) || !strncmp(devname, "rpmsg_ctrl", 10)) {
+		return -errno;
+	/* rpmsgN exactly as the kernel names it: not rpmsg_ctrlN, nor a wrapped index. */
+	if (!rpmsgi_parse_index(devname, "rpmsg", &index)) {
 		free(dir);
-		return false;
+		return -ENODEV;
 	}
 	if (rpmsgi_read_attr(dir, "name", value, sizeof(value)) == 0)
 		snprintf(ept->name, sizeof(ept->name), "%.31s", value);
@@ -413,7 +417,7 @@ static bool is_rpmsg_eptdev(struct rpmsg_ctx *ctx, dev_t rdev, struct rpmsg_ept 
 		ept->legacy = legacy;
 	}
 	free(dir);
-	return true;
+	return 0;
 }
 
 /* One owner per descriptor: fd already belongs to an endpoint of ctx
@@ -458,9 +462,7 @@ static int identify_fd(struct rpmsg_ctx *ctx, int fd, struct rpmsg_ept *ept)
 	}
 	if (!S_ISCHR(st.st_mode))
 		return -ENOTTY;
-	if (!is_rpmsg_eptdev(ctx, st.st_rdev, ept))
-		return -ENODEV;
-	return 0;
+	return identify_eptdev(ctx, st.st_rdev, ept);
 }
 
 RPMSG_API struct rpmsg_ept *rpmsg_ept_open_fd(struct rpmsg_ctx *ctx, int fd)

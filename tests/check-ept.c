@@ -4,9 +4,11 @@
 /* Endpoints: opening and adopting, getters and setters, closing, going down, channels. */
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <unistd.h>
 
@@ -53,6 +55,34 @@ START_TEST(test_ept_cb_data)
 	ck_assert_ptr_eq(rpmsg_ept_get_event_cb_data(fx.ept), &b);
 	rpmsg_ept_set_rx_cb(fx.ept, NULL, NULL);
 	ck_assert_ptr_null(rpmsg_ept_get_rx_cb_data(fx.ept));
+}
+END_TEST
+
+/* A sysfs that cannot be read is not "not an endpoint device": open and
+ * open_fd report its error (here class/rpmsg is a file: ENOTDIR), not ENODEV. */
+START_TEST(test_ept_open_sysfs_error)
+{
+	char root[] = "/tmp/rpmsg-sysfs-XXXXXX";
+	char path[64];
+	int fd, null_fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/class", root);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/class/rpmsg", root);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(rpmsg_ctx_set_roots(fx.ctx, root, NULL), 0);
+	null_fd = open("/dev/null", O_RDWR);
+	ck_assert_int_ge(null_fd, 0);
+	ck_assert_null_errno(rpmsg_ept_open_fd(fx.ctx, null_fd), ENOTDIR);
+	ck_assert_null_errno(rpmsg_ept_open(fx.ctx, "/dev/null"), ENOTDIR);
+	close(null_fd);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/class", root);
+	rmdir(path);
+	rmdir(root);
 }
 END_TEST
 
@@ -508,6 +538,7 @@ Suite *suite_ept(void)
 	tcase_add_test(tc, test_ept_setters);
 	tcase_add_test(tc, test_ept_cb_data);
 	tcase_add_test(tc, test_ept_open_fd_errors);
+	tcase_add_test(tc, test_ept_open_sysfs_error);
 	tcase_add_test(tc, test_ept_open_fd_socket);
 	tcase_add_test(tc, test_ept_open_fd_twice);
 	tcase_add_test(tc, test_ept_open_fd_datagram);

@@ -575,7 +575,8 @@ typedef void (*rpmsg_event_fn)(struct rpmsg_ept *ept, enum rpmsg_event event, in
  * Errors: EINVAL (NULL argument), ENOENT, ENOTTY (not a character device),
  * ENODEV (a character device that is not an rpmsg endpoint device), EBUSY
  * (already open: one opener per device), ENETRESET (being torn down),
- * EACCES, ENOMEM.
+ * EACCES, ENOMEM, or the error that kept sysfs from identifying the device
+ * (EMFILE, ENFILE, ENOTDIR, ...).
  */
 struct rpmsg_ept *rpmsg_ept_open(struct rpmsg_ctx *ctx, const char *path);
 
@@ -593,7 +594,9 @@ struct rpmsg_ept *rpmsg_ept_open(struct rpmsg_ctx *ctx, const char *path);
  * endpoint of @p ctx already owns @p fd, whichever the engine), ENOTTY
  * (neither a character device nor an AF_UNIX SOCK_SEQPACKET socket: pipes,
  * files, byte streams and datagram sockets, AF_UNIX or UDP, are refused),
- * ENODEV (a character device that is not an rpmsg endpoint device), ENOMEM.
+ * ENODEV (a character device that is not an rpmsg endpoint device), ENOMEM,
+ * or the error that kept sysfs from identifying the device (EMFILE, ENFILE,
+ * ENOTDIR, ...).
  * An adopted endpoint has no control device: ::rpmsg_ept_sendto to another
  * destination fails with EOPNOTSUPP.
  */
