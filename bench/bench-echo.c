@@ -110,7 +110,10 @@
 #define DRAIN_MS		1000
 #define MAX_MSG			4096
 
-/* Design targets (design.md, "Performance targets"). */
+/* The project's performance targets: with 32 messages in flight, async echo
+ * is at least 2x a blocking write+read loop and 1.3x a hand-written epoll
+ * loop, at most 0.25 syscalls per message; ping-pong latency (p50, p99) is at
+ * most 1.1x that of raw blocking write+read. */
 #define TARGET_VS_BLOCKING	2.0
 #define TARGET_VS_EPOLL		1.3
 #define TARGET_SYSCALLS		0.25

@@ -6,11 +6,10 @@
  *
  * A tree lives in a fresh directory made with mkdtemp() under $TMPDIR or
  * /tmp (see tree_scratch_setup) and holds a sysfs root and an empty /dev
- * root. It reproduces what the kernel shows (rpmsg-uapi §3,
- * kernel-harness-notes §4): real device directories under devices/,
- * relative symlinks for class/rpmsg/<dev>, bus/rpmsg/devices/<busdev>,
- * `driver`, `device` and `subsystem`, bus device src/dst in hexadecimal and
- * endpoint device src/dst in signed decimal.
+ * root. It reproduces the layout the kernel shows in sysfs: real device
+ * directories under devices/, relative symlinks for class/rpmsg/<dev>,
+ * bus/rpmsg/devices/<busdev>, `driver`, `device` and `subsystem`, bus device
+ * src/dst in hexadecimal and endpoint device src/dst in signed decimal.
  *
  *   devices/platform/<plat>/remoteproc/remoteprocK/      name, state, firmware
  *     [remoteprocK#vdev0buffer/ | rproc-virtio.<K+1>.auto/]

@@ -11,7 +11,7 @@
 
 %module rpmsg
 
-%include "typemaps.i"
+%include "lua_typemaps.i"
 %include "../rpmsg.i"
 %include "callbacks.i"
 %include "objects.i"

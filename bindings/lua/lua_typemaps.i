@@ -5,7 +5,7 @@
  * Lua typemaps and the error policy of the flat layer.
  *
  * A failing C call returns nil, message, errno (the io library's
- * convention), so EAGAIN is a value; the object layer (objects.i) decides
+ * convention), so EAGAIN is a value; the object layer (rpmsg.lua) decides
  * which failures are misuse and raises those.
  */
 
