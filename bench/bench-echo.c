@@ -1589,7 +1589,7 @@ static void print_targets(void)
 	const struct result *cu = find("(c)"), *de = find("(d)");
 	const struct result *lu = find("(f) librpmsg io_uring"), *le = find("(f) librpmsg epoll");
 
-	printf("\nDesign targets (design.md, \"Performance targets\"); reported, never enforced\n");
+	printf("\nPerformance targets (reported, never enforced)\n");
 	printf("%-34s %-8s  %-16s  %-16s\n", "measure", "target", "io_uring (c)/(f)",
 	       "epoll (d)/(f)");
 	print_target("pipelined / blocking loop (a)", ">= 2.0x", TARGET_VS_BLOCKING, true,

@@ -425,7 +425,7 @@ int main(int argc, char **argv)
 #else
 	const char *allocs_verdict = "not counted in a sanitizer build";
 #endif
-	printf("targets (design.md): allocations/message 0: %s; RSS growth < 1 MiB: %s; "
+	printf("targets: allocations/message 0: %s; RSS growth < 1 MiB: %s; "
 	       "%u idle / 1 idle <= 1.2x: %s\n",
 	       allocs_verdict,
 	       rss1 - rss0 < 1024 ? "MET" : "MISSED", idle, many / one <= 1.2 ? "MET" : "MISSED");

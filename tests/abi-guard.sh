@@ -15,7 +15,7 @@
 #     below, each excluded one being replaced by the binding's own function;
 #     the Python package calls every function it wraps;
 #  3. the constants: every RPMSG_* macro and enumerator of the header is a
-#     constant of each wrapper; the Lua errno list (bindings/lua/typemaps.i)
+#     constant of each wrapper; the Lua errno list (bindings/lua/lua_typemaps.i)
 #     holds exactly the errno values the header documents.
 # One line per check, then "abi-guard: N passed, N failed"; exits 1 on a
 # failure. Run by make check from the top build directory ($srcdir: the source
@@ -357,13 +357,13 @@ if ${CC:-cc} -E -dM "$tmp/errno.c" 2>/dev/null |
 	comm -12 "$tmp/documented_all" "$tmp/errno_h" >"$tmp/documented"
 	words "$lua_errno_excluded" | set_of "$tmp/lua_errno_excluded"
 	comm -23 "$tmp/documented" "$tmp/lua_errno_excluded" >"$tmp/lua_errno_expected"
-	strip_comments "$srcdir/bindings/lua/typemaps.i" |
+	strip_comments "$srcdir/bindings/lua/lua_typemaps.i" |
 		sed -n 's/^[[:space:]]*RPMSG_LUA_ERRNO(\(E[A-Z0-9]*\)).*/\1/p' | set_of "$tmp/lua_errno"
 	agree "Lua errno constants" "include/rpmsg/rpmsg.h (documented errno, less exclusions)" \
-		"$tmp/lua_errno_expected" "bindings/lua/typemaps.i RPMSG_LUA_ERRNO" "$tmp/lua_errno"
+		"$tmp/lua_errno_expected" "bindings/lua/lua_typemaps.i RPMSG_LUA_ERRNO" "$tmp/lua_errno"
 	if [ -s "$tmp/lua.constants" ]; then
 		grep -v '^RPMSG_' "$tmp/lua.constants" | set_of "$tmp/lua_errno_wrapped"
-		agree "Lua wrapper errno constants" "bindings/lua/typemaps.i" "$tmp/lua_errno" \
+		agree "Lua wrapper errno constants" "bindings/lua/lua_typemaps.i" "$tmp/lua_errno" \
 			"bindings/lua/rpmsg_lua_wrap.c" "$tmp/lua_errno_wrapped"
 	fi
 else
