@@ -107,7 +107,32 @@ static void print_histogram(const double *us, size_t n)
 	}
 }
 
-int cmd_ping(int argc, char **argv)
+/* ping's command line. */
+struct ping_opts {
+	struct target_opts target;
+	unsigned long count;
+	unsigned long size;
+	int interval_ms;
+	int timeout_ms;
+	bool quiet;
+	const char *plot;		/* --plot FILE, else NULL */
+	char gnuplot[4096];		/* with --plot */
+};
+
+/* A ping session: what it sends, receives and measured. The receive callback uses
+ * it until the endpoint is closed. */
+struct ping_session {
+	unsigned char *buf;		/* the payload sent, and expected back */
+	struct ping_state rx;
+	double *us;			/* round-trip time of each reply */
+	size_t n;			/* replies */
+	double sum;			/* of us */
+	unsigned long sent;
+	unsigned long lost;
+};
+
+/* Returns -1 to run the pings, else the exit status (0 after --help). */
+static int ping_parse(int argc, char **argv, struct ping_opts *po)
 {
 	static const struct option longopts[] = {
 		TARGET_LONGOPTS,
@@ -119,136 +144,164 @@ int cmd_ping(int argc, char **argv)
 		{ "plot", required_argument, NULL, OPT_PLOT },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned long count = 10, size = 32, i, j, lost = 0;
-	int interval_ms = 100, timeout_ms = 2000, c, ret = 0;
-	const char *plot = NULL;
-	char gnuplot[4096];
-	unsigned char *buf = NULL;
-	double *us = NULL, sum = 0;
-	struct ping_state p = { 0 };
-	bool quiet = false, bad = false, never = false;
-	struct target_opts o;
-	struct target t;
-	size_t n = 0;
+	bool bad = false;
+	int c, ret;
 
-	target_opts_init(&o);
+	target_opts_init(&po->target);
+	po->count = 10;
+	po->size = 32;
+	po->interval_ms = 100;
+	po->timeout_ms = 2000;
+	po->quiet = false;
+	po->plot = NULL;
 	while (!bad && (c = getopt_long(argc, argv, "hc:s:i:t:q", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			ping_help(stdout);
-			goto out;
+			return 0;
 		case 'c':
-			bad = !tool_parse_ulong(optarg, "count", 1, 10000000UL, &count);
+			bad = !tool_parse_ulong(optarg, "count", 1, 10000000UL, &po->count);
 			break;
 		case 's':
-			bad = !tool_parse_ulong(optarg, "size", 0, RPMSG_MTU_MAX, &size);
+			bad = !tool_parse_ulong(optarg, "size", 0, RPMSG_MTU_MAX, &po->size);
 			break;
 		case 'i':
-			bad = !tool_parse_ms(optarg, "interval", &interval_ms);
+			bad = !tool_parse_ms(optarg, "interval", &po->interval_ms);
 			break;
 		case 't':
-			bad = !tool_parse_ms(optarg, "timeout", &timeout_ms);
+			bad = !tool_parse_ms(optarg, "timeout", &po->timeout_ms);
 			break;
 		case 'q':
-			quiet = true;
+			po->quiet = true;
 			break;
 		case OPT_PLOT:
-			plot = optarg;
+			po->plot = optarg;
 			break;
 		default:
-			bad = !target_opts_parse(&o, c, optarg);
+			bad = !target_opts_parse(&po->target, c, optarg);
 		}
 	}
-	ret = bad ? EXIT_USAGE : target_opts_finish(&o, argc, argv, TARGET_SEND);
+	ret = bad ? EXIT_USAGE : target_opts_finish(&po->target, argc, argv, TARGET_SEND);
 	if (ret)
-		goto out;
+		return ret;
 	/* Before any work: a missing gnuplot should not cost a whole run. */
-	if (plot && !plot_find_gnuplot(gnuplot, sizeof(gnuplot))) {
+	if (po->plot && !plot_find_gnuplot(po->gnuplot, sizeof(po->gnuplot))) {
 		tool_err("--plot needs gnuplot: '%s' not found or not executable "
-			 "(install gnuplot-nox, or set GNUPLOT)", gnuplot);
-		ret = EXIT_PLOT;
-		goto out;
+			 "(install gnuplot-nox, or set GNUPLOT)", po->gnuplot);
+		return EXIT_PLOT;
 	}
-	ret = open_for_payload(&t, &o, size);
-	if (ret)
-		goto out;
-	buf = malloc(size ? size : 1);
-	us = calloc(count, sizeof(*us));
-	if (!buf || !us) {
-		ret = tool_err("%s", strerror(ENOMEM));
-		goto close;
-	}
-	p.expect = buf;
-	p.len = size;
-	rpmsg_ept_set_rx_cb(t.ept, on_ping_rx, &p);
-	printf("PING %s: %lu bytes, dst %u, %s engine\n", t.where, size,
-	       (unsigned int)rpmsg_ept_get_dst(t.ept),
-	       rpmsg_engine_name(rpmsg_ctx_get_engine(t.ctx)));
+	return -1;
+}
 
-	for (i = 0; i < count && !tool_stop && !t.down_err; i++) {
+/* Ping --count times, or until a stop signal or the endpoint going down. Returns
+ * 0, or EXIT_FAIL after printing why (no statistics then). */
+static int ping_run(struct target *t, const struct ping_opts *po, struct ping_session *r)
+{
+	unsigned long i, j;
+	bool never = false;
+
+	r->buf = malloc(po->size ? po->size : 1);
+	r->us = calloc(po->count, sizeof(*r->us));
+	if (!r->buf || !r->us)
+		return tool_err("%s", strerror(ENOMEM));
+	r->rx.expect = r->buf;
+	r->rx.len = po->size;
+	rpmsg_ept_set_rx_cb(t->ept, on_ping_rx, &r->rx);
+	printf("PING %s: %lu bytes, dst %u, %s engine\n", t->where, po->size,
+	       (unsigned int)rpmsg_ept_get_dst(t->ept),
+	       rpmsg_engine_name(rpmsg_ctx_get_engine(t->ctx)));
+
+	for (i = 0; i < po->count && !tool_stop && !t->down_err; i++) {
 		int64_t t0;
 		int w;
 
 		/* The sequence number leads, so a late reply never matches. */
-		for (j = 0; j < size; j++)
-			buf[j] = j < 4 ? (unsigned char)(i >> (8 * j)) : (unsigned char)(i + j);
-		p.got = false;
+		for (j = 0; j < po->size; j++)
+			r->buf[j] = j < 4 ? (unsigned char)(i >> (8 * j)) : (unsigned char)(i + j);
+		r->rx.got = false;
 		t0 = tool_now_ns();
-		if (rpmsg_ept_send_timeout(t.ept, buf, size, timeout_ms) < 0) {
-			ret = tool_err("%s: cannot send: %s", t.where, strerror(errno));
-			goto close;
-		}
-		w = tool_wait(&t, &p.got, t0 + timeout_ms * 1000000LL);
+		if (rpmsg_ept_send_timeout(t->ept, r->buf, po->size, po->timeout_ms) < 0)
+			return tool_err("%s: cannot send: %s", t->where, strerror(errno));
+		w = tool_wait(t, &r->rx.got, t0 + po->timeout_ms * 1000000LL);
 		if (w == -ETIMEDOUT) {
-			lost++;
-			if (!quiet)
-				printf("seq=%lu: no reply within %d ms\n", i + 1, timeout_ms);
+			r->lost++;
+			if (!po->quiet)
+				printf("seq=%lu: no reply within %d ms\n", i + 1, po->timeout_ms);
 		} else if (w == 0) {
-			us[n] = (double)(p.rx_ns - t0) / 1000.0;
-			sum += us[n];
-			if (!quiet)
-				printf("%lu bytes: seq=%lu time=%.1f us\n", size, i + 1, us[n]);
-			n++;
+			r->us[r->n] = (double)(r->rx.rx_ns - t0) / 1000.0;
+			r->sum += r->us[r->n];
+			if (!po->quiet)
+				printf("%lu bytes: seq=%lu time=%.1f us\n", po->size, i + 1,
+				       r->us[r->n]);
+			r->n++;
 		} else if (w != -EINTR) {
-			ret = tool_err("%s: %s", t.where, strerror(-w));
-			goto close;
+			return tool_err("%s: %s", t->where, strerror(-w));
 		}
-		if (i + 1 < count && interval_ms)
-			tool_wait(&t, &never, t0 + interval_ms * 1000000LL);
+		if (i + 1 < po->count && po->interval_ms)
+			tool_wait(t, &never, t0 + po->interval_ms * 1000000LL);
 	}
+	r->sent = i;
+	return 0;
+}
 
-	printf("--- %s ping statistics ---\n", t.where);
-	printf("%lu sent, %zu received, %lu lost", i, n, lost);
-	if (p.unexpected)
-		printf(", %lu unexpected replies", p.unexpected);
+/* Statistics, histogram and --plot; returns the exit status. */
+static int ping_report(const struct target *t, const struct ping_opts *po, struct ping_session *r)
+{
+	double *us = r->us;
+	size_t n = r->n;
+	int ret = 0;
+
+	printf("--- %s ping statistics ---\n", t->where);
+	printf("%lu sent, %zu received, %lu lost", r->sent, n, r->lost);
+	if (r->rx.unexpected)
+		printf(", %lu unexpected replies", r->rx.unexpected);
 	printf("\n");
 	if (n) {
 		qsort(us, n, sizeof(*us), cmp_double);
 		printf("rtt min/avg/p50/p99/max = %.1f/%.1f/%.1f/%.1f/%.1f us\n", us[0],
-		       sum / (double)n, percentile(us, n, 50), percentile(us, n, 99), us[n - 1]);
+		       r->sum / (double)n, percentile(us, n, 50), percentile(us, n, 99),
+		       us[n - 1]);
 		print_histogram(us, n);
 	}
-	if (t.down_err)
-		ret = tool_err("%s: the endpoint went down: %s", t.where, strerror(t.down_err));
-	else if (plot && !n)
-		ret = tool_err("--plot %s: no reply to plot", plot);
-	else if (plot) {
+	if (t->down_err)
+		ret = tool_err("%s: the endpoint went down: %s", t->where, strerror(t->down_err));
+	else if (po->plot && !n)
+		ret = tool_err("--plot %s: no reply to plot", po->plot);
+	else if (po->plot) {
 		char title[256];
 
-		snprintf(title, sizeof(title), "rpmsg ping %s, %lu bytes, %zu replies", t.where,
-			 size, n);
-		ret = plot_latency_png(gnuplot, plot, us, n, title);
+		snprintf(title, sizeof(title), "rpmsg ping %s, %lu bytes, %zu replies", t->where,
+			 po->size, n);
+		ret = plot_latency_png(po->gnuplot, po->plot, us, n, title);
 		if (!ret)
-			printf("histogram written to %s\n", plot);
+			printf("histogram written to %s\n", po->plot);
 	}
-	if (!ret && (lost || i < count))
-		ret = lost ? EXIT_TIMEOUT : 0;
-close:
+	if (!ret && r->lost)
+		ret = EXIT_TIMEOUT;
+	return ret;
+}
+
+int cmd_ping(int argc, char **argv)
+{
+	struct ping_session r = { 0 };
+	struct ping_opts po;
+	struct target t;
+	int ret;
+
+	ret = ping_parse(argc, argv, &po);
+	if (ret >= 0)
+		goto out;
+	ret = open_for_payload(&t, &po.target, po.size);
+	if (ret)
+		goto out;
+	ret = ping_run(&t, &po, &r);
+	if (!ret)
+		ret = ping_report(&t, &po, &r);
 	target_close(&t);
 out:
-	free(buf);
-	free(us);
-	free(o.sim_send);
+	free(r.buf);
+	free(r.us);
+	free(po.target.sim_send);
 	return ret;
 }
 
@@ -268,9 +321,11 @@ static void bench_help(FILE *f)
 		tool_target_help);
 }
 
+/* A benchmark run: its window, counts and outcome. Completions use it until the
+ * endpoint is closed. */
 struct bench_state {
 	struct target *t;
-	const unsigned char *buf;
+	unsigned char *buf;		/* the payload, zeros */
 	size_t size;
 	unsigned long want;		/* 0: until stop_sending */
 	unsigned long inflight;
@@ -280,6 +335,7 @@ struct bench_state {
 	int err;
 	int64_t progress_ns;
 	bool done;
+	int64_t elapsed_ns;		/* of the run */
 };
 
 static void bench_fill(struct bench_state *b);
@@ -336,7 +392,19 @@ static void bench_fill(struct bench_state *b)
 	}
 }
 
-int cmd_bench(int argc, char **argv)
+/* bench's command line. */
+struct bench_opts {
+	struct target_opts target;
+	unsigned long count;
+	unsigned long size;
+	unsigned long inflight;
+	int duration_ms;		/* -1: --count */
+	int timeout_ms;
+	bool sink;
+};
+
+/* Returns -1 to run the benchmark, else the exit status (0 after --help). */
+static int bench_parse(int argc, char **argv, struct bench_opts *bo)
 {
 	static const struct option longopts[] = {
 		TARGET_LONGOPTS,
@@ -348,118 +416,147 @@ int cmd_bench(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned long count = 100000, size = 64, inflight = 32;
-	int duration_ms = -1, timeout_ms = 2000, c, ret = 0;
-	struct bench_state b = { 0 };
-	unsigned char *buf = NULL;
-	bool bad = false, sink = false;
-	int64_t t0, end_send = 0, elapsed;
-	struct target_opts o;
-	struct target t;
-	unsigned long finished;
-	double secs;
+	bool bad = false;
+	int c, ret;
 
-	target_opts_init(&o);
+	target_opts_init(&bo->target);
+	bo->count = 100000;
+	bo->size = 64;
+	bo->inflight = 32;
+	bo->duration_ms = -1;
+	bo->timeout_ms = 2000;
+	bo->sink = false;
 	while (!bad && (c = getopt_long(argc, argv, "hn:d:s:k:t:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			bench_help(stdout);
-			goto out;
+			return 0;
 		case 'n':
-			bad = !tool_parse_ulong(optarg, "count", 1, 1000000000UL, &count);
+			bad = !tool_parse_ulong(optarg, "count", 1, 1000000000UL, &bo->count);
 			break;
 		case 'd':
-			bad = !tool_parse_ms(optarg, "duration", &duration_ms);
+			bad = !tool_parse_ms(optarg, "duration", &bo->duration_ms);
 			break;
 		case 's':
-			bad = !tool_parse_ulong(optarg, "size", 0, RPMSG_MTU_MAX, &size);
+			bad = !tool_parse_ulong(optarg, "size", 0, RPMSG_MTU_MAX, &bo->size);
 			break;
 		case 'k':
-			bad = !tool_parse_ulong(optarg, "in-flight count", 1, 4096, &inflight);
+			bad = !tool_parse_ulong(optarg, "in-flight count", 1, 4096, &bo->inflight);
 			break;
 		case OPT_SINK:
-			sink = true;
+			bo->sink = true;
 			break;
 		case 't':
-			bad = !tool_parse_ms(optarg, "timeout", &timeout_ms);
+			bad = !tool_parse_ms(optarg, "timeout", &bo->timeout_ms);
 			break;
 		default:
-			bad = !target_opts_parse(&o, c, optarg);
+			bad = !target_opts_parse(&bo->target, c, optarg);
 		}
 	}
-	ret = bad ? EXIT_USAGE : target_opts_finish(&o, argc, argv, TARGET_SEND);
-	if (ret)
-		goto out;
-	ret = open_for_payload(&t, &o, size);
-	if (ret)
-		goto out;
-	buf = calloc(1, size ? size : 1);
-	if (!buf) {
-		ret = tool_err("%s", strerror(ENOMEM));
-		goto close;
-	}
-	if (sink)
-		target_sim_no_echo(&t);
-	b.t = &t;
-	b.buf = buf;
-	b.size = size;
-	b.want = duration_ms >= 0 ? 0 : count;
-	b.inflight = inflight;
-	b.sink = sink;
-	if (!sink)
-		rpmsg_ept_set_rx_cb(t.ept, on_bench_rx, &b);
-	printf("BENCH %s: %lu-byte messages, %lu in flight, %s, %s engine\n", t.where, size,
-	       inflight, sink ? "sink" : "echo", rpmsg_engine_name(rpmsg_ctx_get_engine(t.ctx)));
+	ret = bad ? EXIT_USAGE : target_opts_finish(&bo->target, argc, argv, TARGET_SEND);
+	return ret ? ret : -1;
+}
+
+/* Keep the window full until the count or duration is reached, nothing progresses
+ * for --timeout, a send fails, a stop signal or the endpoint going down. Returns 0,
+ * or EXIT_FAIL after printing why (no report then). */
+static int bench_run(struct target *t, const struct bench_opts *bo, struct bench_state *b)
+{
+	int64_t t0, end_send = 0;
+
+	b->buf = calloc(1, bo->size ? bo->size : 1);
+	if (!b->buf)
+		return tool_err("%s", strerror(ENOMEM));
+	if (bo->sink)
+		target_sim_no_echo(t);
+	b->t = t;
+	b->size = bo->size;
+	b->want = bo->duration_ms >= 0 ? 0 : bo->count;
+	b->inflight = bo->inflight;
+	b->sink = bo->sink;
+	if (!bo->sink)
+		rpmsg_ept_set_rx_cb(t->ept, on_bench_rx, b);
+	printf("BENCH %s: %lu-byte messages, %lu in flight, %s, %s engine\n", t->where,
+	       bo->size, bo->inflight, bo->sink ? "sink" : "echo",
+	       rpmsg_engine_name(rpmsg_ctx_get_engine(t->ctx)));
 	fflush(stdout);
 
-	t0 = b.progress_ns = tool_now_ns();
-	if (duration_ms >= 0)
-		end_send = t0 + duration_ms * 1000000LL;
-	bench_fill(&b);
-	while (!b.done && !b.err && !t.down_err && !tool_stop) {
-		int64_t now = tool_now_ns(), deadline = b.progress_ns + timeout_ms * 1000000LL;
+	t0 = b->progress_ns = tool_now_ns();
+	if (bo->duration_ms >= 0)
+		end_send = t0 + bo->duration_ms * 1000000LL;
+	bench_fill(b);
+	while (!b->done && !b->err && !t->down_err && !tool_stop) {
+		int64_t now = tool_now_ns(), deadline = b->progress_ns + bo->timeout_ms * 1000000LL;
 		int wait_ms;
 
-		if (end_send && !b.stop_sending && now >= end_send) {
-			b.stop_sending = true;
-			check_done(&b);
+		if (end_send && !b->stop_sending && now >= end_send) {
+			b->stop_sending = true;
+			check_done(b);
 			continue;
 		}
 		if (now >= deadline)
 			break;
-		if (end_send && !b.stop_sending && end_send < deadline)
+		if (end_send && !b->stop_sending && end_send < deadline)
 			deadline = end_send;
 		wait_ms = (int)((deadline - now + 999999) / 1000000);
-		if (rpmsg_ctx_dispatch(t.ctx, wait_ms) < 0 && errno != EINTR) {
-			b.err = errno;
+		if (rpmsg_ctx_dispatch(t->ctx, wait_ms) < 0 && errno != EINTR) {
+			b->err = errno;
 			break;
 		}
 	}
-	elapsed = tool_now_ns() - t0;
-	secs = (double)elapsed / 1e9;
-	finished = sink ? b.completed : b.echoed;
-	printf("%lu sent, %lu %s in %.3f s\n", b.queued, finished, sink ? "taken" : "echoed",
-	       secs);
+	b->elapsed_ns = tool_now_ns() - t0;
+	return 0;
+}
+
+/* Counts and rates, then what stopped the run; returns the exit status. */
+static int bench_report(const struct target *t, const struct bench_opts *bo,
+			const struct bench_state *b)
+{
+	double secs = (double)b->elapsed_ns / 1e9;
+	unsigned long finished = bo->sink ? b->completed : b->echoed;
+
+	printf("%lu sent, %lu %s in %.3f s\n", b->queued, finished,
+	       bo->sink ? "taken" : "echoed", secs);
 	if (secs > 0)
 		printf("%.0f messages/s, %.2f MB/s%s\n", (double)finished / secs,
-		       (double)finished * (double)size / secs / 1e6, sink ? "" : " each way");
-	if (t.down_err)
-		ret = tool_err("%s: the endpoint went down: %s", t.where, strerror(t.down_err));
-	else if (b.err)
-		ret = tool_err("%s: cannot send: %s", t.where, strerror(b.err));
-	else if (b.bad_echo)
-		ret = tool_err("%s: %lu echoes of the wrong size", t.where, b.bad_echo);
-	else if (!b.done && !tool_stop) {
-		tool_err("%s: %lu of %lu messages %s, nothing for %d ms: %s", t.where, finished,
-			 b.queued, sink ? "taken" : "echoed", timeout_ms, strerror(ETIMEDOUT));
-		ret = EXIT_TIMEOUT;
+		       (double)finished * (double)bo->size / secs / 1e6,
+		       bo->sink ? "" : " each way");
+	if (t->down_err)
+		return tool_err("%s: the endpoint went down: %s", t->where, strerror(t->down_err));
+	if (b->err)
+		return tool_err("%s: cannot send: %s", t->where, strerror(b->err));
+	if (b->bad_echo)
+		return tool_err("%s: %lu echoes of the wrong size", t->where, b->bad_echo);
+	if (!b->done && !tool_stop) {
+		tool_err("%s: %lu of %lu messages %s, nothing for %d ms: %s", t->where, finished,
+			 b->queued, bo->sink ? "taken" : "echoed", bo->timeout_ms,
+			 strerror(ETIMEDOUT));
+		return EXIT_TIMEOUT;
 	}
-close:
+	return 0;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+	struct bench_state b = { 0 };
+	struct bench_opts bo;
+	struct target t;
+	int ret;
+
+	ret = bench_parse(argc, argv, &bo);
+	if (ret >= 0)
+		goto out;
+	ret = open_for_payload(&t, &bo.target, bo.size);
+	if (ret)
+		goto out;
+	ret = bench_run(&t, &bo, &b);
+	if (!ret)
+		ret = bench_report(&t, &bo, &b);
 	/* Completions of what is still queued run inside close: send no more. */
 	b.stop_sending = true;
 	target_close(&t);
 out:
-	free(buf);
-	free(o.sim_send);
+	free(b.buf);
+	free(bo.target.sim_send);
 	return ret;
 }
