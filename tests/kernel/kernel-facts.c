@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: librpmsg authors
 /*
- * smoke.c - checks, inside the test VM, the kernel facts that librpmsg's
+ * kernel-facts.c - checks, inside the test VM, the kernel facts that librpmsg's
  * design depends on (rpmsg_char + rpmsg_ctrl + the rpmsg_loopback remote),
  * and measures how io_uring behaves on /dev/rpmsgN.
  *
  * Static program, plain libc + liburing (no librpmsg, no Check):
- *   cc -O2 -Wall -static -o smoke smoke.c -luring
- *   tests/kernel/run-vm.sh 6.1 ./smoke [--slow]   (or tests/kernel/run-smoke.sh 6.1)
+ *   cc -O2 -Wall -static -o kernel-facts kernel-facts.c -luring
+ *   tests/kernel/run-vm.sh 6.1 ./kernel-facts [--slow]   (or tests/kernel/run-kernel-facts.sh 6.1)
  * --slow adds the 15 s blocking-send timeout check.
  *
  * Output: one "CHECK MUST|INFO ok|FAIL name detail" line per check,
@@ -983,7 +983,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	uname(&u);
 	snprintf(kver, sizeof(kver), "%s", u.release);
-	printf("smoke: kernel %s, %ld CPUs\n", kver, sysconf(_SC_NPROCESSORS_ONLN));
+	printf("kernel-facts: kernel %s, %ld CPUs\n", kver, sysconf(_SC_NPROCESSORS_ONLN));
 
 	/* control device */
 	ok = find_ctrl() == 0 && !stat("/dev/rpmsg_ctrl0", &sb) && S_ISCHR(sb.st_mode);
@@ -1050,7 +1050,7 @@ int main(int argc, char **argv)
 	loopback_knobs(slow);
 
 	/* io_uring facts */
-	printf("smoke: io_uring cases\n");
+	printf("kernel-facts: io_uring cases\n");
 	run_case("uring_a", fa, 0, 0, NULL);
 	run_case("uring_b", fb, 0, 0, NULL);
 	run_case("uring_c", fc1, 0, 0, "txpoll0_to2ms_noresume");
@@ -1096,7 +1096,7 @@ int main(int argc, char **argv)
 	check(0, "stats_resets", stat_get("resets") == 1, "resets %ld", stat_get("resets"));
 
 out:
-	printf("smoke: kernel %s: %d passed, %d failed\n", kver, n_pass, n_fail);
+	printf("kernel-facts: kernel %s: %d passed, %d failed\n", kver, n_pass, n_fail);
 	printf("%d passed, %d failed\n", n_pass, n_fail);
 	return n_fail ? 1 : 0;
 }
