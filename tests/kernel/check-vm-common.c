@@ -21,6 +21,7 @@
 
 struct vm_fixture vx;
 struct destroy_log destroy_log;
+void (*before_create_ept)(void);
 
 /* ---- RPMSG_DESTROY_EPT_IOCTL accounting (linked with --wrap=ioctl) ---- */
 
@@ -35,6 +36,12 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 	va_start(ap, request);
 	arg = va_arg(ap, void *);
 	va_end(ap);
+	if (request == RPMSG_CREATE_EPT_IOCTL && before_create_ept) {
+		void (*hook)(void) = before_create_ept;
+
+		before_create_ept = NULL;
+		hook();
+	}
 	if (request == RPMSG_DESTROY_EPT_IOCTL) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 

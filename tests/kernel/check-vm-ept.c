@@ -228,6 +228,70 @@ static int race_child(char tag, int go_fd)
 	return bad ? 13 : 0;
 }
 
+/* Another process's endpoint device goes away between create_ept's sysfs
+ * snapshot and its ioctl: the kernel gives the freed index to the new device,
+ * which must still be recognised as ours (by its name/src/dst). This is what
+ * two_processes_create_at_once hits at random when one process closes its
+ * endpoints while the other still creates. */
+static int reuse_pipe[2] = { -1, -1 };
+static pid_t reuse_child;
+
+static void free_victims_index(void)
+{
+	int status;
+
+	ck_assert_int_eq(write(reuse_pipe[1], "x", 1), 1);	/* child: close it */
+	ck_assert_int_eq(waitpid(reuse_child, &status, 0), reuse_child);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+START_TEST(create_gets_a_reused_index)
+{
+	char victim_dev[32] = "", value[64];
+	struct rpmsg_ept *ept;
+	int ready[2];
+	char go;
+
+	ck_assert_int_eq(pipe(reuse_pipe), 0);
+	ck_assert_int_eq(pipe(ready), 0);
+	reuse_child = fork();
+	ck_assert_int_ge(reuse_child, 0);
+	if (reuse_child == 0) {
+		struct rpmsg_ctx *ctx = rpmsg_ctx_new(0);
+		struct rpmsg_ctrl *ctrl = ctx ? vm_open_ctrl(ctx) : NULL;
+		struct rpmsg_ept *victim = ctrl ?
+			rpmsg_ctrl_create_ept(ctrl, "victim", RPMSG_ADDR_ANY, 0x3000) : NULL;
+
+		if (!victim)
+			_exit(10);
+		snprintf(victim_dev, sizeof(victim_dev), "%s", devname_of(victim));
+		if (write(ready[1], victim_dev, sizeof(victim_dev)) != sizeof(victim_dev) ||
+		    read(reuse_pipe[0], &go, 1) != 1)
+			_exit(11);
+		rpmsg_ept_close(victim);	/* DESTROY + close: the index is free */
+		rpmsg_ctrl_close(ctrl);
+		rpmsg_ctx_free(ctx);
+		_exit(0);
+	}
+	ck_assert_int_eq(read(ready[0], victim_dev, sizeof(victim_dev)), sizeof(victim_dev));
+	before_create_ept = free_victims_index;
+	ept = rpmsg_ctrl_create_ept(vx.ctrl, "reuser", RPMSG_ADDR_ANY, 0x3001);
+	ck_assert_msg(ept != NULL, "create_ept: %s", strerror(errno));
+	ck_assert_ptr_null(before_create_ept);	/* the hook ran */
+	/* the kernel gave it the victim's index: the case under test */
+	ck_assert_str_eq(devname_of(ept), victim_dev);
+	ck_assert_int_eq(class_attr(devname_of(ept), "name", value, sizeof(value)), 0);
+	ck_assert_str_eq(value, "reuser");
+	ck_assert_int_eq(rpmsg_ept_send(ept, "r", 1), 0);
+	rpmsg_ept_close(ept);
+	close(ready[0]);
+	close(ready[1]);
+	close(reuse_pipe[0]);
+	close(reuse_pipe[1]);
+	ck_assert_uint_eq(count_ept_nodes(), vx.nodes_before);
+}
+END_TEST
+
 START_TEST(two_processes_create_at_once)
 {
 	int go[2], status, i;
@@ -348,6 +412,7 @@ Suite *suite_vm_ept(void)
 	tcase_add_test(tc, receive_only_ept_send_einval);
 	tcase_add_test(tc, ept_open_busy);
 	tcase_add_test(tc, two_processes_create_at_once);
+	tcase_add_test(tc, create_gets_a_reused_index);
 	suite_add_tcase(s, tc);
 
 	tc = vm_tcase("channels", false);

@@ -89,6 +89,10 @@ struct destroy_log {
 extern struct destroy_log destroy_log;
 /* DESTROY on the test's behalf, not counted: the endpoint vanishes under the library. */
 int raw_destroy_ept(int fd);
+/* Run once by the next RPMSG_CREATE_EPT_IOCTL the library makes, just before
+ * it: lets a test change the endpoint devices between the library's sysfs
+ * snapshot and the ioctl. */
+extern void (*before_create_ept)(void);
 
 /* Sequence-numbered payloads: 8 bytes, little-endian host order. */
 struct seq_rec {
