@@ -109,6 +109,15 @@ void rpmsgi_ept_set_down(struct rpmsg_ept *ept, int err)
 	atomic_compare_exchange_strong(&ept->down_err, &expected, err);
 }
 
+/* An errno that means the endpoint is gone, for receive and send alike: the
+ * device was destroyed or the remote reset (EPIPE from the rpmsg driver), the
+ * simulator's socket peer left, or the device itself vanished. */
+bool rpmsgi_errno_is_down(int err)
+{
+	return err == EPIPE || err == ENETRESET || err == ECONNRESET || err == ENOTCONN ||
+	       err == ENODEV || err == ENXIO;
+}
+
 bool rpmsgi_rx_can_arm(struct rpmsg_ept *ept)
 {
 	return !ept->closing && !rpmsgi_ept_down(ept) &&
@@ -124,19 +133,13 @@ static int socket_eof(int fd)
 	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP));
 }
 
-static bool is_down_errno(int err)
-{
-	return err == EPIPE || err == ENETRESET || err == ECONNRESET || err == ENOTCONN ||
-	       err == ENODEV || err == ENXIO;
-}
-
 void rpmsgi_rx_complete(struct rpmsgi_rx_slot *slot, int res)
 {
 	struct rpmsg_ept *ept = slot->op.ept;
 
 	if (res == 0 && ept->is_socket && socket_eof(ept->fd))
 		res = -EPIPE;
-	if (res < 0 && is_down_errno(-res))
+	if (res < 0 && rpmsgi_errno_is_down(-res))
 		rpmsgi_ept_set_down(ept, -res);
 	slot->state = RPMSGI_SLOT_FULL;
 	slot->res = res;
@@ -169,27 +172,6 @@ static unsigned int deliver_rx(struct rpmsg_ept *ept)
 	return n;
 }
 
-static unsigned int deliver_tx(struct rpmsg_ept *ept)
-{
-	unsigned int n = 0;
-
-	while (ept->tx_head && ept->tx_head->state == RPMSGI_TX_DONE && !ept->closing) {
-		struct rpmsgi_tx_msg *msg = ept->tx_head;
-		struct rpmsg_ctx *ctx = ept->ctx;
-
-		ept->tx_head = msg->next;
-		if (!ept->tx_head)
-			ept->tx_tail = NULL;
-		if (msg->done) {
-			msg->done(ept, msg->status, msg->user_data);
-			n++;
-		}
-		msg->next = ctx->tx_free;
-		ctx->tx_free = msg;
-	}
-	return n;
-}
-
 /* Run what is due for one endpoint: messages in order, send completions,
  * then the down event once. Any callback may close the endpoint. */
 unsigned int rpmsgi_ept_deliver(struct rpmsg_ept *ept)
@@ -202,7 +184,7 @@ unsigned int rpmsgi_ept_deliver(struct rpmsg_ept *ept)
 	if (ept->parent && ept->parent->closing)
 		return 0;
 	n = deliver_rx(ept);
-	n += deliver_tx(ept);
+	n += rpmsgi_tx_deliver(ept);
 	if (ept->closing)
 		return n;
 
@@ -210,7 +192,7 @@ unsigned int rpmsgi_ept_deliver(struct rpmsg_ept *ept)
 	if (err && !ept->down_delivered) {
 		/* Drain what arrived before the error first; then fail the queue. */
 		rpmsgi_tx_fail_queued(ept, -EPIPE);
-		n += deliver_tx(ept);
+		n += rpmsgi_tx_deliver(ept);
 		if (ept->closing)
 			return n;
 		if (!ept->parent && owner->ev_cb) {
@@ -253,22 +235,10 @@ static void drop_from_list(struct rpmsg_ept **list, struct rpmsg_ept *ept, bool 
 static void close_one(struct rpmsg_ept *ept)
 {
 	struct rpmsg_ctx *ctx = ept->ctx;
-	struct rpmsgi_tx_msg *msg;
 
 	ept->closing = true;
 	ctx->engine->remove(ctx, ept);
-
-	/* Every queued send completes exactly once, here. */
-	while ((msg = ept->tx_head)) {
-		ept->tx_head = msg->next;
-		if (msg->state != RPMSGI_TX_DONE)
-			msg->status = -ECANCELED;
-		if (msg->done)
-			msg->done(ept->parent ? ept->parent : ept, msg->status, msg->user_data);
-		msg->next = ctx->tx_free;
-		ctx->tx_free = msg;
-	}
-	ept->tx_tail = ept->tx_submit = NULL;
+	rpmsgi_tx_cancel_all(ept);
 
 	if (ept->on_ready) {
 		drop_from_list(&ctx->ready, ept, false);

@@ -219,6 +219,7 @@ struct rpmsg_ept *rpmsgi_ept_new(struct rpmsg_ctx *ctx, int fd, const char *path
 int rpmsgi_ept_attach(struct rpmsg_ept *ept);
 void rpmsgi_ept_set_down(struct rpmsg_ept *ept, int err);
 bool rpmsgi_ept_down(struct rpmsg_ept *ept);
+bool rpmsgi_errno_is_down(int err);
 bool rpmsgi_rx_can_arm(struct rpmsg_ept *ept);
 int rpmsgi_rx_prepare_buffers(struct rpmsg_ept *ept);
 void rpmsgi_rx_complete(struct rpmsgi_rx_slot *slot, int res);
@@ -233,6 +234,8 @@ int64_t rpmsgi_tx_deadline(const struct rpmsg_ept *ept, const struct rpmsgi_tx_m
 bool rpmsgi_tx_expire_queued(struct rpmsg_ept *ept, int64_t now);
 void rpmsgi_tx_fail_queued(struct rpmsg_ept *ept, int status);
 void rpmsgi_tx_msg_free_all(struct rpmsg_ctx *ctx);
+unsigned int rpmsgi_tx_deliver(struct rpmsg_ept *ept);
+void rpmsgi_tx_cancel_all(struct rpmsg_ept *ept);
 ssize_t rpmsgi_write_once(struct rpmsg_ept *ept, const void *data, size_t len);
 
 /* ctrl.c */

@@ -77,6 +77,16 @@ static void sleep_ns(int64_t ns)
 		;
 }
 
+/* A synchronous send found the endpoint gone: record it and let the owner's
+ * dispatch deliver the event (this may be another thread). */
+static int sync_send_down(struct rpmsg_ept *ept, int err)
+{
+	rpmsgi_ept_set_down(ept, err);
+	atomic_store(&ept->ctx->down_hint, true);
+	rpmsgi_ctx_wake(ept->ctx);
+	return -EPIPE;
+}
+
 /* The synchronous family: non-blocking writes retried until timeout_ms
  * (0: once, -1: forever). POLLOUT is waited for only where the device
  * reports it; virtio before 7.0 does not, so otherwise a backoff timer. */
@@ -128,13 +138,8 @@ static int send_sync(struct rpmsg_ept *ept, const void *data, size_t len, int ti
 								      : backoff * 2;
 		}
 	}
-	if (ret == -EPIPE || ret == -ENETRESET || ret == -ECONNRESET || ret == -ENOTCONN) {
-		rpmsgi_ept_set_down(ept, -ret);
-		/* Let the owner's dispatch deliver the event (we may be another thread). */
-		atomic_store(&ept->ctx->down_hint, true);
-		rpmsgi_ctx_wake(ept->ctx);
-		ret = -EPIPE;
-	}
+	if (rpmsgi_errno_is_down(-ret))
+		ret = sync_send_down(ept, -ret);
 fail:
 	errno = -ret;
 	return -1;
@@ -228,6 +233,13 @@ RPMSG_API int rpmsg_ept_trysendto(struct rpmsg_ept *ept, const void *data, size_
 	return sendto_common(ept, data, len, dst, 0, EAGAIN);
 }
 
+/* Back on the context's free list, buffer kept for the next send. */
+static void tx_msg_recycle(struct rpmsg_ctx *ctx, struct rpmsgi_tx_msg *msg)
+{
+	msg->next = ctx->tx_free;
+	ctx->tx_free = msg;
+}
+
 static struct rpmsgi_tx_msg *tx_msg_get(struct rpmsg_ctx *ctx, size_t len)
 {
 	struct rpmsgi_tx_msg *msg = ctx->tx_free;
@@ -245,8 +257,7 @@ static struct rpmsgi_tx_msg *tx_msg_get(struct rpmsg_ctx *ctx, size_t len)
 		unsigned char *buf = realloc(msg->buf, cap);
 
 		if (!buf) {
-			msg->next = ctx->tx_free;
-			ctx->tx_free = msg;
+			tx_msg_recycle(ctx, msg);
 			return NULL;
 		}
 		msg->buf = buf;
@@ -325,7 +336,7 @@ void rpmsgi_tx_complete(struct rpmsgi_tx_msg *msg, int res)
 		ept->tx_backoff_ns = 0;
 		ept->tx_blocked_since = 0;
 	}
-	if (res == -EPIPE || res == -ENETRESET || res == -ECONNRESET || res == -ENOTCONN) {
+	if (res < 0 && rpmsgi_errno_is_down(-res)) {
 		rpmsgi_ept_set_down(ept, -res);
 		msg->status = -EPIPE;
 	}
@@ -391,4 +402,43 @@ void rpmsgi_tx_fail_queued(struct rpmsg_ept *ept, int status)
 		}
 	}
 	ept->tx_submit = NULL;
+}
+
+/* Run the completions due at the head of the queue, in order. A callback may
+ * close the endpoint: stop then (close cancels the rest). */
+unsigned int rpmsgi_tx_deliver(struct rpmsg_ept *ept)
+{
+	unsigned int n = 0;
+
+	while (ept->tx_head && ept->tx_head->state == RPMSGI_TX_DONE && !ept->closing) {
+		struct rpmsgi_tx_msg *msg = ept->tx_head;
+
+		ept->tx_head = msg->next;
+		if (!ept->tx_head)
+			ept->tx_tail = NULL;
+		if (msg->done) {
+			msg->done(ept, msg->status, msg->user_data);
+			n++;
+		}
+		tx_msg_recycle(ept->ctx, msg);
+	}
+	return n;
+}
+
+/* Closing, after the engine let go of every message: each queued send
+ * completes exactly once, here, ECANCELED unless it had finished. */
+void rpmsgi_tx_cancel_all(struct rpmsg_ept *ept)
+{
+	struct rpmsg_ept *owner = ept->parent ? ept->parent : ept;
+	struct rpmsgi_tx_msg *msg;
+
+	while ((msg = ept->tx_head)) {
+		ept->tx_head = msg->next;
+		if (msg->state != RPMSGI_TX_DONE)
+			msg->status = -ECANCELED;
+		if (msg->done)
+			msg->done(owner, msg->status, msg->user_data);
+		tx_msg_recycle(ept->ctx, msg);
+	}
+	ept->tx_tail = ept->tx_submit = NULL;
 }
