@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "engine.h"
 
 int64_t rpmsgi_now_ns(void)
 {
@@ -279,6 +279,31 @@ void rpmsgi_mark_dirty(struct rpmsg_ept *ept)
 	rpmsgi_ctx_wake(ctx);
 }
 
+/* Hand every dirty endpoint's work to the engine. A down endpoint's queued
+ * sends are failed by delivery instead. */
+static void flush_dirty(struct rpmsg_ctx *ctx)
+{
+	while (ctx->dirty) {
+		struct rpmsg_ept *ept = ctx->dirty;
+
+		ctx->dirty = ept->dirty_next;
+		ept->on_dirty = false;
+		if (ept->closing)
+			continue;
+		if (rpmsgi_ept_down(ept) && ept->tx_submit)
+			rpmsgi_mark_ready(ept);
+		ctx->engine->flush_ept(ctx, ept);
+	}
+	ctx->engine->flush_end(ctx);
+}
+
+/* One engine round: flush, submit, wait up to timeout_ms, reap. 0 or -errno. */
+static int engine_round(struct rpmsg_ctx *ctx, int timeout_ms)
+{
+	flush_dirty(ctx);
+	return ctx->engine->submit_wait_reap(ctx, timeout_ms);
+}
+
 static void run_ready(struct rpmsg_ctx *ctx)
 {
 	while (ctx->ready) {
@@ -328,7 +353,7 @@ RPMSG_API int rpmsg_ctx_dispatch(struct rpmsg_ctx *ctx, int timeout_ms)
 	ctx->in_dispatch = true;
 	ctx->callbacks_run = 0;
 	for (;;) {
-		ret = ctx->engine->poll(ctx, ctx->ready ? 0 : wait_ms);
+		ret = engine_round(ctx, ctx->ready ? 0 : wait_ms);
 		if (ret < 0 && ret != -EINTR)
 			break;
 		scan_down(ctx);
@@ -356,7 +381,7 @@ RPMSG_API int rpmsg_ctx_dispatch(struct rpmsg_ctx *ctx, int timeout_ms)
 	/* Work the callbacks queued must reach the kernel before we return:
 	 * the caller may now sleep in poll() on our fd. */
 	if (ctx->dirty && ret >= 0)
-		ret = ctx->engine->poll(ctx, 0);
+		ret = engine_round(ctx, 0);
 	free_zombies(ctx);
 	ctx->in_dispatch = false;
 	if (ctx->ready || atomic_load(&ctx->down_hint)) {

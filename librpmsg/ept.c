@@ -14,11 +14,11 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "engine.h"
 
 struct rpmsg_ept *rpmsgi_ept_new(struct rpmsg_ctx *ctx, int fd, const char *path)
 {
-	struct rpmsg_ept *ept = calloc(1, sizeof(*ept));
+	struct rpmsg_ept *ept = calloc(1, sizeof(*ept) + ctx->engine->ept_priv_size);
 	unsigned int i;
 
 	if (!ept)
@@ -36,8 +36,6 @@ struct rpmsg_ept *rpmsgi_ept_new(struct rpmsg_ctx *ctx, int fd, const char *path
 	ept->dst = RPMSG_ADDR_ANY;
 	ept->mtu = RPMSG_MTU_DEFAULT;
 	ept->send_timeout_ms = RPMSG_SEND_TIMEOUT_DEFAULT_MS;
-	ept->tx_watch.kind = RPMSGI_OP_TX_WATCH;
-	ept->tx_watch.ept = ept;
 	for (i = 0; i < RPMSGI_RX_SLOTS; i++) {
 		ept->rx[i].op.kind = RPMSGI_OP_RX;
 		ept->rx[i].op.ept = ept;
@@ -116,12 +114,6 @@ bool rpmsgi_errno_is_down(int err)
 {
 	return err == EPIPE || err == ENETRESET || err == ECONNRESET || err == ENOTCONN ||
 	       err == ENODEV || err == ENXIO;
-}
-
-bool rpmsgi_rx_can_arm(struct rpmsg_ept *ept)
-{
-	return !ept->closing && !rpmsgi_ept_down(ept) &&
-	       ept->rx_tail - ept->rx_head < RPMSGI_RX_SLOTS && ept->ctx->engine->rx_wants_arm(ept);
 }
 
 /* On a socket, 0 is both an empty message and end of file: the peer's
@@ -203,7 +195,11 @@ unsigned int rpmsgi_ept_deliver(struct rpmsg_ept *ept)
 			ept->down_delivered = true;
 		}
 	}
-	if (!ept->closing && (rpmsgi_rx_can_arm(ept) || ept->tx_submit))
+	if (ept->closing)
+		return n;
+	if (!rpmsgi_ept_down(ept) && ept->rx_tail - ept->rx_head < RPMSGI_RX_SLOTS)
+		ept->ctx->engine->rx_room(ept);
+	if (ept->tx_submit)
 		rpmsgi_mark_dirty(ept);
 	return n;
 }

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "engine.h"
 
 /* Linux's -ERESTARTSYS leaks to user space when virtio's 15 s TX wait expires. */
 #define KERNEL_ERESTARTSYS 512
