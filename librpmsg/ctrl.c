@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,19 +285,6 @@ out:
 	return ept;
 }
 
-/* DESTROY the endpoint device of ept; 0 or -errno (-EPIPE: already gone).
- * Never DESTROY an endpoint the kernel already removed (destroyed by another
- * fd, channel withdrawn, remote reset): Linux 6.1 oopses on it. Dispatch may
- * not have seen that yet, but the device reports POLLERR from then on. */
-int rpmsgi_destroy_eptdev(struct rpmsg_ept *ept)
-{
-	struct pollfd pfd = { .fd = ept->fd, .events = POLLIN };
-
-	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)))
-		return -EPIPE;
-	return ioctl(ept->fd, RPMSG_DESTROY_EPT_IOCTL) < 0 ? -errno : 0;
-}
-
 static int real_create_channel(struct rpmsg_ctrl *ctrl, const char *name, uint32_t src,
 			       uint32_t dst)
 {
@@ -308,7 +294,7 @@ static int real_create_channel(struct rpmsg_ctrl *ctrl, const char *name, uint32
 
 	if (ctrl->legacy)
 		return -EOPNOTSUPP;
-	ret = rpmsgi_find_channel(ctrl->ctx, ctrl->transport_dir, name, src, dst, &found, NULL);
+	ret = rpmsgi_find_channel(ctrl->transport_dir, name, src, dst, &found, NULL);
 	if (!ret) {
 		free(found);
 		return -EEXIST;
@@ -339,7 +325,7 @@ static struct rpmsg_ept *real_open_channel(struct rpmsg_ctrl *ctrl, const char *
 {
 	char *busdev, *eptdev, *path;
 	struct rpmsg_ept *ept;
-	int ret = rpmsgi_find_channel(ctrl->ctx, ctrl->transport_dir, name, RPMSG_ADDR_ANY, dst,
+	int ret = rpmsgi_find_channel(ctrl->transport_dir, name, RPMSG_ADDR_ANY, dst,
 				      &busdev, &eptdev);
 
 	if (ret < 0) {
@@ -396,7 +382,7 @@ RPMSG_API struct rpmsg_ctrl *rpmsg_ctrl_open(struct rpmsg_ctx *ctx, const char *
 		err = errno;	/* ENODEV: not an rpmsg device, or sysfs could not be read */
 		goto fail;
 	}
-	if (strncmp(devname, "rpmsg_ctrl", 10)) {
+	if (!rpmsgi_is_ctrl_devname(devname)) {
 		err = ENODEV;
 		goto fail;
 	}
@@ -462,12 +448,6 @@ RPMSG_API struct rpmsg_ept *rpmsg_ctrl_create_ept(struct rpmsg_ctrl *ctrl, const
 	return ctrl->ops->create_ept(ctrl, name, src, dst);
 }
 
-static bool reserved_channel_name(const char *name)
-{
-	return !strcmp(name, "rpmsg_ctrl") || !strcmp(name, "rpmsg_chrdev") ||
-	       !strcmp(name, "rpmsg_ns");
-}
-
 RPMSG_API int rpmsg_ctrl_create_channel(struct rpmsg_ctrl *ctrl, const char *name,
 					uint32_t src, uint32_t dst)
 {
@@ -488,7 +468,7 @@ RPMSG_API int rpmsg_ctrl_release_channel(struct rpmsg_ctrl *ctrl, const char *na
 	int ret = ctrl ? rpmsgi_check_name(name) : -EINVAL;
 
 	/* Wildcards would match the transport's own devices and unregister them. */
-	if (!ret && reserved_channel_name(name))
+	if (!ret && rpmsgi_is_transport_name(name))
 		ret = -EPERM;
 	if (!ret)
 		ret = ctrl->ops->release_channel(ctrl, name, src, dst);

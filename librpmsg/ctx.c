@@ -124,7 +124,7 @@ RPMSG_API void rpmsg_ctx_free(struct rpmsg_ctx *ctx)
 	while (ctx->epts)
 		rpmsg_ept_close(ctx->epts);
 	while (ctx->sims)
-		rpmsgi_sim_detach_ctx(ctx->sims);
+		rpmsg_sim_free(ctx->sims);
 	while (ctx->ctrls) {
 		/* Callers' references left open: release them now. */
 		struct rpmsg_ctrl *ctrl = ctx->ctrls;

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "engine.h"
+#include "uapi/rpmsg.h"
 
 struct rpmsg_ept *rpmsgi_ept_new(struct rpmsg_ctx *ctx, int fd, const char *path)
 {
@@ -204,6 +206,19 @@ unsigned int rpmsgi_ept_deliver(struct rpmsg_ept *ept)
 	return n;
 }
 
+/* DESTROY the endpoint device of ept; 0 or -errno (-EPIPE: already gone).
+ * Never DESTROY an endpoint the kernel already removed (destroyed by another
+ * fd, channel withdrawn, remote reset): Linux 6.1 oopses on it. Dispatch may
+ * not have seen that yet, but the device reports POLLERR from then on. */
+static int destroy_eptdev(struct rpmsg_ept *ept)
+{
+	struct pollfd pfd = { .fd = ept->fd, .events = POLLIN };
+
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)))
+		return -EPIPE;
+	return ioctl(ept->fd, RPMSG_DESTROY_EPT_IOCTL) < 0 ? -errno : 0;
+}
+
 static void unlink_ept(struct rpmsg_ept *ept)
 {
 	struct rpmsg_ctx *ctx = ept->ctx;
@@ -247,7 +262,7 @@ static void close_one(struct rpmsg_ept *ept)
 	/* DESTROY exactly once and never after the endpoint went down: a second
 	 * DESTROY, or one after the device vanished, oopses Linux 6.1. */
 	if (ept->destroy_on_close && !rpmsgi_ept_down(ept))
-		rpmsgi_destroy_eptdev(ept);
+		destroy_eptdev(ept);
 	if (ept->sim)
 		rpmsgi_sim_ept_closed(ept);
 	close(ept->fd);
@@ -292,7 +307,7 @@ RPMSG_API int rpmsg_ept_destroy(struct rpmsg_ept *ept)
 	} else if (ept->is_socket) {
 		ret = -EOPNOTSUPP;
 	} else {
-		ret = rpmsgi_destroy_eptdev(ept);
+		ret = destroy_eptdev(ept);
 	}
 	if (ret < 0 && ret != -EPIPE) {
 		errno = -ret;
@@ -353,13 +368,11 @@ static int identify_eptdev(struct rpmsg_ctx *ctx, dev_t rdev, struct rpmsg_ept *
 	char devname[64];
 	char *dir = rpmsgi_class_dir_for_rdev(ctx, rdev, devname, sizeof(devname));
 	char value[64];
-	unsigned long index;
 	uint32_t addr;
 
 	if (!dir)
 		return -errno;
-	/* rpmsgN exactly as the kernel names it: not rpmsg_ctrlN, nor a wrapped index. */
-	if (!rpmsgi_parse_index(devname, "rpmsg", &index)) {
+	if (!rpmsgi_is_eptdev_name(devname)) {
 		free(dir);
 		return -ENODEV;
 	}

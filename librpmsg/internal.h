@@ -226,15 +226,18 @@ char *rpmsgi_realpath_in(const char *dir, const char *rel);
 char *rpmsgi_ctrl_transport_dir(const char *ctrl_class_dir, bool *legacy);
 int rpmsgi_channel_eptdev(const char *busdev, char **name);
 int rpmsgi_list_eptdev_children(const char *dir, unsigned long **out, size_t *count);
-int rpmsgi_destroy_eptdev(struct rpmsg_ept *ept);
+/* Device names exactly as the kernel makes them: rpmsgN, rpmsg_ctrlN. */
+bool rpmsgi_is_eptdev_name(const char *name);
+bool rpmsgi_is_ctrl_devname(const char *name);
+/* The one list of the transport's own bus device names (reserved for channels). */
+bool rpmsgi_is_transport_name(const char *name);
 bool rpmsgi_is_transport_device(const char *devname, const char *name);
 /* 0 with *busdev (and *eptdev_name, NULL without endpoint device), -ENOENT
  * (no such channel) or -errno (the transport could not be read). */
-int rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, const char *name,
-			uint32_t src, uint32_t dst, char **busdev, char **eptdev_name);
+int rpmsgi_find_channel(const char *transport_dir, const char *name, uint32_t src, uint32_t dst,
+			char **busdev, char **eptdev_name);
 
 /* sim.c */
-void rpmsgi_sim_detach_ctx(struct rpmsg_sim *sim);
 /* True on a simulator's own thread, i.e. inside a remote handler. */
 bool rpmsgi_on_sim_thread(void);
 void rpmsgi_sim_ept_closed(struct rpmsg_ept *ept);

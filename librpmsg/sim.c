@@ -723,11 +723,6 @@ bool rpmsgi_on_sim_thread(void)
 	return handler_sim != NULL;
 }
 
-void rpmsgi_sim_detach_ctx(struct rpmsg_sim *sim)
-{
-	rpmsg_sim_free(sim);
-}
-
 static struct rpmsg_ept *gone_create_ept(struct rpmsg_ctrl *ctrl, const char *name,
 					 uint32_t src, uint32_t dst)
 {
