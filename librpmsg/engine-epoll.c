@@ -214,7 +214,7 @@ static void service_retries(struct rpmsg_ctx *ctx, struct epoll_engine *ee)
 	struct rpmsg_ept *ept, *sib;
 
 	for (ept = ctx->epts; ept; ept = ept->next) {
-		for (sib = ept; sib; sib = (sib == ept ? ept->siblings : sib->sibling_next)) {
+		RPMSGI_FOR_EACH_WITH_SIBLINGS(ept, sib) {
 			int64_t due = retry_due(sib);
 
 			if (!due)

@@ -142,7 +142,7 @@ void rpmsgi_rx_complete(struct rpmsgi_rx_slot *slot, int res)
 
 static unsigned int deliver_rx(struct rpmsg_ept *ept)
 {
-	struct rpmsg_ept *owner = ept->parent ? ept->parent : ept;
+	struct rpmsg_ept *owner = rpmsgi_ept_owner(ept);
 	unsigned int n = 0;
 
 	while (ept->rx_head != ept->rx_tail && owner->rx_cb && !owner->closing) {
@@ -170,7 +170,7 @@ static unsigned int deliver_rx(struct rpmsg_ept *ept)
  * then the down event once. Any callback may close the endpoint. */
 unsigned int rpmsgi_ept_deliver(struct rpmsg_ept *ept)
 {
-	struct rpmsg_ept *owner = ept->parent ? ept->parent : ept;
+	struct rpmsg_ept *owner = rpmsgi_ept_owner(ept);
 	unsigned int n;
 	int err;
 
@@ -230,6 +230,33 @@ static void unlink_ept(struct rpmsg_ept *ept)
 	if (ept->next)
 		ept->next->prev = ept->prev;
 	ept->prev = ept->next = NULL;
+}
+
+struct rpmsg_ept *rpmsgi_ept_owner(struct rpmsg_ept *ept)
+{
+	return ept->parent ? ept->parent : ept;
+}
+
+struct rpmsg_ept *rpmsgi_sibling_find(struct rpmsg_ept *owner, uint32_t dst)
+{
+	struct rpmsg_ept *sib;
+
+	for (sib = owner->siblings; sib; sib = sib->sibling_next)
+		if (sib->dst == dst)
+			return sib;
+	return NULL;
+}
+
+/* sib, just created on owner's control device, becomes owner's sibling:
+ * owner's settings, and off the context's list. */
+void rpmsgi_sibling_adopt(struct rpmsg_ept *owner, struct rpmsg_ept *sib)
+{
+	sib->parent = owner;
+	sib->mtu = owner->mtu;
+	sib->send_timeout_ms = owner->send_timeout_ms;
+	sib->sibling_next = owner->siblings;
+	owner->siblings = sib;
+	unlink_ept(sib);
 }
 
 static void drop_from_list(struct rpmsg_ept **list, struct rpmsg_ept *ept, bool dirty)
@@ -337,6 +364,17 @@ static void free_or_defer(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
 	}
 }
 
+static void close_siblings(struct rpmsg_ept *owner)
+{
+	while (owner->siblings) {
+		struct rpmsg_ept *sib = owner->siblings;
+
+		owner->siblings = sib->sibling_next;
+		close_one(sib);
+		free_or_defer(owner->ctx, sib);
+	}
+}
+
 RPMSG_API void rpmsg_ept_close(struct rpmsg_ept *ept)
 {
 	struct rpmsg_ctx *ctx;
@@ -349,13 +387,7 @@ RPMSG_API void rpmsg_ept_close(struct rpmsg_ept *ept)
 	was_in_callback = ctx->in_callback;
 	ctx->in_callback = true;
 	ept->closing = true;
-	while (ept->siblings) {
-		struct rpmsg_ept *sib = ept->siblings;
-
-		ept->siblings = sib->sibling_next;
-		close_one(sib);
-		free_or_defer(ctx, sib);
-	}
+	close_siblings(ept);
 	close_one(ept);
 	free_or_defer(ctx, ept);
 	ctx->in_callback = was_in_callback;
@@ -405,13 +437,10 @@ static bool fd_in_use(struct rpmsg_ctx *ctx, int fd)
 {
 	struct rpmsg_ept *ept, *sib;
 
-	for (ept = ctx->epts; ept; ept = ept->next) {
-		if (ept->fd == fd)
-			return true;
-		for (sib = ept->siblings; sib; sib = sib->sibling_next)
+	for (ept = ctx->epts; ept; ept = ept->next)
+		RPMSGI_FOR_EACH_WITH_SIBLINGS(ept, sib)
 			if (sib->fd == fd)
 				return true;
-	}
 	return false;
 }
 
@@ -557,8 +586,7 @@ RPMSG_API int rpmsg_ept_set_mtu(struct rpmsg_ept *ept, size_t mtu)
 		return -1;
 	}
 	/* Buffers grow when the receive chain is next armed (none is in use then). */
-	ept->mtu = mtu;
-	for (sib = ept->siblings; sib; sib = sib->sibling_next)
+	RPMSGI_FOR_EACH_WITH_SIBLINGS(ept, sib)
 		sib->mtu = mtu;
 	return 0;
 }
@@ -578,8 +606,7 @@ RPMSG_API int rpmsg_ept_set_send_timeout(struct rpmsg_ept *ept, int timeout_ms)
 		errno = EINVAL;
 		return -1;
 	}
-	ept->send_timeout_ms = timeout_ms;
-	for (sib = ept->siblings; sib; sib = sib->sibling_next)
+	RPMSGI_FOR_EACH_WITH_SIBLINGS(ept, sib)
 		sib->send_timeout_ms = timeout_ms;
 	return 0;
 }
@@ -589,8 +616,7 @@ static void ept_and_siblings_ready(struct rpmsg_ept *ept)
 {
 	struct rpmsg_ept *sib;
 
-	rpmsgi_mark_ready(ept);
-	for (sib = ept->siblings; sib; sib = sib->sibling_next)
+	RPMSGI_FOR_EACH_WITH_SIBLINGS(ept, sib)
 		rpmsgi_mark_ready(sib);
 }
 

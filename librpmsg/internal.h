@@ -183,6 +183,15 @@ void rpmsgi_mark_ready(struct rpmsg_ept *ept);
 void rpmsgi_mark_dirty(struct rpmsg_ept *ept);
 int64_t rpmsgi_now_ns(void);
 
+/* ept.c: siblings, the endpoints sendto makes (one per destination) on their
+ * owner's control device. They live and die with the owner, deliver into its
+ * callbacks, and are not on the context's list. */
+#define RPMSGI_FOR_EACH_WITH_SIBLINGS(owner, e) \
+	for ((e) = (owner); (e); (e) = ((e) == (owner) ? (owner)->siblings : (e)->sibling_next))
+struct rpmsg_ept *rpmsgi_ept_owner(struct rpmsg_ept *ept);
+struct rpmsg_ept *rpmsgi_sibling_find(struct rpmsg_ept *owner, uint32_t dst);
+void rpmsgi_sibling_adopt(struct rpmsg_ept *owner, struct rpmsg_ept *sib);
+
 /* ept.c */
 struct rpmsg_ept *rpmsgi_ept_new(struct rpmsg_ctx *ctx, int fd, const char *path);
 int rpmsgi_ept_attach(struct rpmsg_ept *ept);

@@ -176,29 +176,16 @@ static struct rpmsg_ept *ept_for_dst(struct rpmsg_ept *ept, uint32_t dst)
 
 	if (dst == ept->dst)
 		return ept;
-	for (sib = ept->siblings; sib; sib = sib->sibling_next)
-		if (sib->dst == dst)
-			return sib;
+	sib = rpmsgi_sibling_find(ept, dst);
+	if (sib)
+		return sib;
 	if (!ept->ctrl) {
 		errno = EOPNOTSUPP;
 		return NULL;
 	}
 	sib = rpmsg_ctrl_create_ept(ept->ctrl, ept->name, RPMSG_ADDR_ANY, dst);
-	if (!sib)
-		return NULL;
-	sib->parent = ept;
-	sib->mtu = ept->mtu;
-	sib->send_timeout_ms = ept->send_timeout_ms;
-	sib->sibling_next = ept->siblings;
-	ept->siblings = sib;
-	/* A sibling lives and dies with its owner: take it off the context's list. */
-	if (sib->prev)
-		sib->prev->next = sib->next;
-	else
-		ept->ctx->epts = sib->next;
-	if (sib->next)
-		sib->next->prev = sib->prev;
-	sib->prev = sib->next = NULL;
+	if (sib)
+		rpmsgi_sibling_adopt(ept, sib);
 	return sib;
 }
 
@@ -429,7 +416,7 @@ unsigned int rpmsgi_tx_deliver(struct rpmsg_ept *ept)
  * completes exactly once, here, ECANCELED unless it had finished. */
 void rpmsgi_tx_cancel_all(struct rpmsg_ept *ept)
 {
-	struct rpmsg_ept *owner = ept->parent ? ept->parent : ept;
+	struct rpmsg_ept *owner = rpmsgi_ept_owner(ept);
 	struct rpmsgi_tx_msg *msg;
 
 	while ((msg = ept->tx_head)) {

@@ -699,7 +699,7 @@ RPMSG_API void rpmsg_sim_free(struct rpmsg_sim *sim)
 	reap_removed(sim);
 	/* Endpoints outlive the simulator as dead objects. */
 	for (ept = ctx->epts; ept; ept = ept->next)
-		for (sib = ept; sib; sib = (sib == ept ? ept->siblings : sib->sibling_next))
+		RPMSGI_FOR_EACH_WITH_SIBLINGS(ept, sib)
 			if (sib->sim == sim)
 				sib->sim = NULL;
 	for (p = &ctx->sims; *p; p = &(*p)->next) {
