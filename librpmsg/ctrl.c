@@ -194,65 +194,73 @@ static int open_node_waiting(const char *path, dev_t want)
 	}
 }
 
-static struct rpmsg_ept *real_create_ept(struct rpmsg_ctrl *ctrl, const char *name,
-					 uint32_t src, uint32_t dst)
+/* Serialise creators across processes so the sysfs diff is unambiguous.
+ * A kernel without CONFIG_FILE_LOCKING has no flock: go on unlocked
+ * (creators in one process are still serialised by the caller). */
+static int lock_creators(struct rpmsg_ctrl *ctrl, bool *locked)
+{
+	*locked = true;
+	while (flock(ctrl->fd, LOCK_EX) < 0) {
+		if (errno == ENOSYS || errno == EOPNOTSUPP) {
+			*locked = false;
+			return 0;
+		}
+		if (errno != EINTR)
+			return -errno;
+	}
+	return 0;
+}
+
+/* CREATE_EPT, then the sysfs directory of the device it made: 0 or -errno. */
+static int create_and_find(struct rpmsg_ctrl *ctrl, const char *name, uint32_t src,
+			   uint32_t dst, char **dir)
 {
 	struct rpmsgi_endpoint_info info;
 	unsigned long *before = NULL;
-	char *dir = NULL, *path = NULL, devname[32], value[32];
-	struct rpmsg_ept *ept = NULL;
-	dev_t devt;
 	size_t nb = 0;
-	bool locked = true;
-	int fd = -1, ret;
+	int ret;
 
-	/* Serialise creators across processes so the sysfs diff is unambiguous.
-	 * A kernel without CONFIG_FILE_LOCKING has no flock: go on unlocked
-	 * (creators in one process are still serialised by the caller). */
-	while (flock(ctrl->fd, LOCK_EX) < 0) {
-		if (errno == ENOSYS || errno == EOPNOTSUPP) {
-			locked = false;
-			break;
-		}
-		if (errno != EINTR)
-			return NULL;
-	}
 	ret = rpmsgi_list_eptdev_children(ctrl->sysfs_dir, &before, &nb);
-	if (ret < 0)
-		goto out;
-	fill_info(&info, name, src, dst);
-	if (ioctl(ctrl->fd, RPMSG_CREATE_EPT_IOCTL, &info) < 0) {
-		ret = -errno;
-		goto out;
+	if (!ret) {
+		fill_info(&info, name, src, dst);
+		if (ioctl(ctrl->fd, RPMSG_CREATE_EPT_IOCTL, &info) < 0)
+			ret = -errno;
+		else
+			ret = find_new_eptdev(ctrl, before, nb, name, src, dst, dir);
 	}
-	ret = find_new_eptdev(ctrl, before, nb, name, src, dst, &dir);
-	if (ret < 0)
-		goto out;
-	snprintf(devname, sizeof(devname), "%s", strrchr(dir, '/') + 1);
+	free(before);
+	return ret;
+}
+
+/* Open the node of the endpoint device whose sysfs directory is dir: the fd
+ * (*path: the node's path) or -errno. */
+static int open_eptdev_node(struct rpmsg_ctrl *ctrl, const char *dir, char **path)
+{
+	char value[32];
+	dev_t devt;
+	int ret;
+
 	/* Strictly "major:minor": a half-parsed number would wait for a wrong node. */
 	ret = rpmsgi_read_attr(dir, "dev", value, sizeof(value));
 	if (!ret)
 		ret = rpmsgi_parse_devt(value, &devt);
-	if (ret < 0) {
-		if (rpmsgi_entry_unusable(ret))
-			ret = -ENODEV;
-		goto out;
-	}
-	path = rpmsgi_path_join(ctrl->ctx->dev_root, devname);
-	if (!path) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	fd = open_node_waiting(path, devt);
-	if (fd < 0) {
-		/* The device exists but cannot be opened: nothing can DESTROY it. */
-		ret = fd;
-		goto out;
-	}
-	ept = rpmsgi_ept_new(ctrl->ctx, fd, path);
+	if (ret < 0)
+		return rpmsgi_entry_unusable(ret) ? -ENODEV : ret;
+	*path = rpmsgi_path_join(ctrl->ctx->dev_root, strrchr(dir, '/') + 1);
+	if (!*path)
+		return -ENOMEM;
+	return open_node_waiting(*path, devt);
+}
+
+/* The endpoint of a device just created on ctrl, or NULL with *err. */
+static struct rpmsg_ept *attach_created(struct rpmsg_ctrl *ctrl, int fd, const char *path,
+					const char *name, uint32_t src, uint32_t dst, int *err)
+{
+	struct rpmsg_ept *ept = rpmsgi_ept_new(ctrl->ctx, fd, path);
+
 	if (!ept) {
-		ret = -ENOMEM;
-		goto out_destroy;
+		*err = -ENOMEM;
+		return NULL;
 	}
 	snprintf(ept->name, sizeof(ept->name), "%s", name);
 	ept->src = src;
@@ -262,22 +270,43 @@ static struct rpmsg_ept *real_create_ept(struct rpmsg_ctrl *ctrl, const char *na
 	ept->destroy_on_close = true;
 	ept->ctrl = ctrl;
 	rpmsgi_ctrl_get(ctrl);
-	ret = rpmsgi_ept_attach(ept);
-	if (ret < 0) {
+	*err = rpmsgi_ept_attach(ept);
+	if (*err < 0) {
 		rpmsgi_ctrl_put(ctrl);
 		rpmsgi_ept_free(ept);
-		ept = NULL;
-		goto out_destroy;
+		return NULL;
 	}
-	goto out;
+	return ept;
+}
 
-out_destroy:
-	ioctl(fd, RPMSG_DESTROY_EPT_IOCTL);
-	close(fd);
-out:
+static struct rpmsg_ept *real_create_ept(struct rpmsg_ctrl *ctrl, const char *name,
+					 uint32_t src, uint32_t dst)
+{
+	struct rpmsg_ept *ept = NULL;
+	char *dir = NULL, *path = NULL;
+	bool locked;
+	int fd, ret;
+
+	ret = lock_creators(ctrl, &locked);
+	if (ret < 0) {
+		errno = -ret;
+		return NULL;
+	}
+	ret = create_and_find(ctrl, name, src, dst, &dir);
+	if (!ret) {
+		/* A device that cannot be opened cannot be DESTROYed either. */
+		fd = open_eptdev_node(ctrl, dir, &path);
+		ret = fd < 0 ? fd : 0;
+	}
+	if (!ret) {
+		ept = attach_created(ctrl, fd, path, name, src, dst, &ret);
+		if (!ept) {
+			ioctl(fd, RPMSG_DESTROY_EPT_IOCTL);
+			close(fd);
+		}
+	}
 	if (locked)
 		flock(ctrl->fd, LOCK_UN);
-	free(before);
 	free(dir);
 	free(path);
 	if (!ept)

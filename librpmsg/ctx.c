@@ -331,27 +331,17 @@ static void free_zombies(struct rpmsg_ctx *ctx)
  * caller's loop. */
 #define DISPATCH_MAX_ROUNDS 8
 
-RPMSG_API int rpmsg_ctx_dispatch(struct rpmsg_ctx *ctx, int timeout_ms)
+/* Rounds of engine work and callbacks until nothing is due, the timeout
+ * passes or DISPATCH_MAX_ROUNDS; the engine's last status (0 or -errno). */
+static int dispatch_rounds(struct rpmsg_ctx *ctx, int timeout_ms)
 {
 	int64_t deadline = 0;
 	int wait_ms = timeout_ms;
 	int rounds = 0;
-	int ret = 0;
+	int ret;
 
-	RPMSGI_REQUIRE(ctx, -1);
-	if (inside_callback(ctx)) {
-		errno = EBUSY;
-		return -1;
-	}
-	if (timeout_ms < -1) {
-		errno = EINVAL;
-		return -1;
-	}
 	if (timeout_ms > 0)
 		deadline = rpmsgi_now_ns() + (int64_t)timeout_ms * 1000000;
-
-	ctx->in_dispatch = true;
-	ctx->callbacks_run = 0;
 	for (;;) {
 		ret = engine_round(ctx, ctx->ready ? 0 : wait_ms);
 		if (ret < 0 && ret != -EINTR)
@@ -378,6 +368,36 @@ RPMSG_API int rpmsg_ctx_dispatch(struct rpmsg_ctx *ctx, int timeout_ms)
 			break;
 		wait_ms = 0;
 	}
+	return ret;
+}
+
+/* Callbacks run, or -1 with errno; an interrupted wait that ran callbacks
+ * reports them. */
+static int dispatch_result(const struct rpmsg_ctx *ctx, int ret)
+{
+	if (ret < 0 && !(ret == -EINTR && ctx->callbacks_run)) {
+		errno = -ret;
+		return -1;
+	}
+	return (int)ctx->callbacks_run;
+}
+
+RPMSG_API int rpmsg_ctx_dispatch(struct rpmsg_ctx *ctx, int timeout_ms)
+{
+	int ret;
+
+	RPMSGI_REQUIRE(ctx, -1);
+	if (inside_callback(ctx)) {
+		errno = EBUSY;
+		return -1;
+	}
+	if (timeout_ms < -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	ctx->in_dispatch = true;
+	ctx->callbacks_run = 0;
+	ret = dispatch_rounds(ctx, timeout_ms);
 	/* Work the callbacks queued must reach the kernel before we return:
 	 * the caller may now sleep in poll() on our fd. */
 	if (ctx->dirty && ret >= 0)
@@ -388,14 +408,5 @@ RPMSG_API int rpmsg_ctx_dispatch(struct rpmsg_ctx *ctx, int timeout_ms)
 		/* Results collected by the final flush: keep the fd readable. */
 		rpmsgi_ctx_wake(ctx);
 	}
-
-	if (ret == -EINTR && ctx->callbacks_run == 0) {
-		errno = EINTR;
-		return -1;
-	}
-	if (ret < 0 && ret != -EINTR) {
-		errno = -ret;
-		return -1;
-	}
-	return (int)ctx->callbacks_run;
+	return dispatch_result(ctx, ret);
 }

@@ -4,6 +4,7 @@
 /* send, send_timeout, trysend, sendto, trysendto and the send_async queue. */
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,40 @@ static void sleep_ns(int64_t ns)
 		;
 }
 
+/* Sleep until fd reports POLLOUT (or an error), or for ns (-1: no limit). */
+static void wait_pollout(int fd, int64_t ns)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	int64_t ms = ns < 0 ? -1 : (ns + 999999) / 1000000;
+
+	poll(&pfd, 1, ms > INT_MAX ? INT_MAX : (int)ms);
+}
+
+/* Wait for room in the TX ring before the next attempt; deadline 0: none.
+ * Where the device reports POLLOUT, sleep until it does or the deadline
+ * comes; otherwise (virtio before 7.0) sleep the backoff delay, which then
+ * doubles. -ETIMEDOUT once the deadline has passed. */
+static int wait_for_tx(struct rpmsg_ept *ept, int64_t deadline, int64_t *backoff)
+{
+	int64_t wait = ept->pollout_ok ? -1 : *backoff;
+
+	if (deadline) {
+		int64_t left = deadline - rpmsgi_now_ns();
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		if (wait < 0 || wait > left)
+			wait = left;
+	}
+	if (ept->pollout_ok) {
+		wait_pollout(ept->fd, wait);
+		return 0;
+	}
+	sleep_ns(wait);
+	*backoff = *backoff * 2 > RPMSGI_BACKOFF_MAX_NS ? RPMSGI_BACKOFF_MAX_NS : *backoff * 2;
+	return 0;
+}
+
 /* A synchronous send found the endpoint gone: record it and let the owner's
  * dispatch deliver the event (this may be another thread). */
 static int sync_send_down(struct rpmsg_ept *ept, int err)
@@ -87,60 +122,45 @@ static int sync_send_down(struct rpmsg_ept *ept, int err)
 	return -EPIPE;
 }
 
-/* The synchronous family: non-blocking writes retried until timeout_ms
- * (0: once, -1: forever). POLLOUT is waited for only where the device
- * reports it; virtio before 7.0 does not, so otherwise a backoff timer. */
-static int send_sync(struct rpmsg_ept *ept, const void *data, size_t len, int timeout_ms,
-		     int timeout_errno)
+/* Non-blocking writes, retried while the ring is full: 0 or -errno. */
+static int write_retrying(struct rpmsg_ept *ept, const void *data, size_t len, int timeout_ms,
+			  int timeout_errno)
 {
 	int64_t backoff = RPMSGI_BACKOFF_MIN_NS;
 	int64_t deadline = 0;
-	int ret = check_send_own_dst(ept, data, len);
 
-	if (ret < 0)
-		goto fail;
 	if (timeout_ms > 0)
 		deadline = rpmsgi_now_ns() + (int64_t)timeout_ms * 1000000LL;
 	for (;;) {
 		ssize_t n = rpmsgi_write_once(ept, data, len);
-		int64_t wait = backoff;
+		int ret;
 
 		if (n >= 0)
 			return 0;
-		ret = (int)n;
-		if (ret != -EAGAIN)
-			break;
-		if (timeout_ms == 0) {
-			ret = -timeout_errno;
-			break;
-		}
-		if (timeout_ms > 0) {
-			int64_t left = deadline - rpmsgi_now_ns();
-
-			if (left <= 0) {
-				ret = -ETIMEDOUT;
-				break;
-			}
-			if (wait > left)
-				wait = left;
-		}
-		if (ept->pollout_ok) {
-			struct pollfd pfd = { .fd = ept->fd, .events = POLLOUT };
-			int ms = timeout_ms < 0 ? -1 : (int)((wait + 999999) / 1000000);
-
-			/* Bounded by the timeout; capped so a lost wakeup costs little. */
-			if (ms < 0 || ms > 100)
-				ms = timeout_ms < 0 ? 100 : ms;
-			poll(&pfd, 1, ms > 100 ? 100 : ms);
-		} else {
-			sleep_ns(wait);
-			backoff = backoff * 2 > RPMSGI_BACKOFF_MAX_NS ? RPMSGI_BACKOFF_MAX_NS
-								      : backoff * 2;
-		}
+		if (n != -EAGAIN)
+			return (int)n;
+		if (timeout_ms == 0)
+			return -timeout_errno;
+		ret = wait_for_tx(ept, deadline, &backoff);
+		if (ret < 0)
+			return ret;
 	}
-	if (rpmsgi_errno_is_down(-ret))
-		ret = sync_send_down(ept, -ret);
-fail:
+}
+
+/* The synchronous family: timeout_ms 0 tries once (failing with
+ * timeout_errno on a full ring), -1 waits forever. */
+static int send_sync(struct rpmsg_ept *ept, const void *data, size_t len, int timeout_ms,
+		     int timeout_errno)
+{
+	int ret = check_send_own_dst(ept, data, len);
+
+	if (!ret) {
+		ret = write_retrying(ept, data, len, timeout_ms, timeout_errno);
+		if (ret < 0 && rpmsgi_errno_is_down(-ret))
+			ret = sync_send_down(ept, -ret);
+	}
+	if (!ret)
+		return 0;
 	errno = -ret;
 	return -1;
 }
