@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: librpmsg authors
 
-/* Endpoint life cycle, receive ring, callbacks and the "down" event. */
+/* Endpoint life cycle, endpoint devices, siblings, receive ring, callbacks and
+ * the "down" event. */
 
 #include <errno.h>
 #include <fcntl.h>

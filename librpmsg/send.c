@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: librpmsg authors
 
-/* send, send_timeout, trysend, sendto, trysendto and the send_async queue. */
+/* send, send_timeout, trysend, sendto, trysendto and the send_async queue:
+ * queueing, completion, expiry, delivery and cancel on close. */
 
 #include <errno.h>
 #include <limits.h>
