@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,65 +194,73 @@ static int open_node_waiting(const char *path, dev_t want)
 	}
 }
 
-static struct rpmsg_ept *real_create_ept(struct rpmsg_ctrl *ctrl, const char *name,
-					 uint32_t src, uint32_t dst)
+/* Serialise creators across processes so the sysfs diff is unambiguous.
+ * A kernel without CONFIG_FILE_LOCKING has no flock: go on unlocked
+ * (creators in one process are still serialised by the caller). */
+static int lock_creators(struct rpmsg_ctrl *ctrl, bool *locked)
+{
+	*locked = true;
+	while (flock(ctrl->fd, LOCK_EX) < 0) {
+		if (errno == ENOSYS || errno == EOPNOTSUPP) {
+			*locked = false;
+			return 0;
+		}
+		if (errno != EINTR)
+			return -errno;
+	}
+	return 0;
+}
+
+/* CREATE_EPT, then the sysfs directory of the device it made: 0 or -errno. */
+static int create_and_find(struct rpmsg_ctrl *ctrl, const char *name, uint32_t src,
+			   uint32_t dst, char **dir)
 {
 	struct rpmsgi_endpoint_info info;
 	unsigned long *before = NULL;
-	char *dir = NULL, *path = NULL, devname[32], value[32];
-	struct rpmsg_ept *ept = NULL;
-	dev_t devt;
 	size_t nb = 0;
-	bool locked = true;
-	int fd = -1, ret;
+	int ret;
 
-	/* Serialise creators across processes so the sysfs diff is unambiguous.
-	 * A kernel without CONFIG_FILE_LOCKING has no flock: go on unlocked
-	 * (creators in one process are still serialised by the caller). */
-	while (flock(ctrl->fd, LOCK_EX) < 0) {
-		if (errno == ENOSYS || errno == EOPNOTSUPP) {
-			locked = false;
-			break;
-		}
-		if (errno != EINTR)
-			return NULL;
-	}
 	ret = rpmsgi_list_eptdev_children(ctrl->sysfs_dir, &before, &nb);
-	if (ret < 0)
-		goto out;
-	fill_info(&info, name, src, dst);
-	if (ioctl(ctrl->fd, RPMSG_CREATE_EPT_IOCTL, &info) < 0) {
-		ret = -errno;
-		goto out;
+	if (!ret) {
+		fill_info(&info, name, src, dst);
+		if (ioctl(ctrl->fd, RPMSG_CREATE_EPT_IOCTL, &info) < 0)
+			ret = -errno;
+		else
+			ret = find_new_eptdev(ctrl, before, nb, name, src, dst, dir);
 	}
-	ret = find_new_eptdev(ctrl, before, nb, name, src, dst, &dir);
-	if (ret < 0)
-		goto out;
-	snprintf(devname, sizeof(devname), "%s", strrchr(dir, '/') + 1);
+	free(before);
+	return ret;
+}
+
+/* Open the node of the endpoint device whose sysfs directory is dir: the fd
+ * (*path: the node's path) or -errno. */
+static int open_eptdev_node(struct rpmsg_ctrl *ctrl, const char *dir, char **path)
+{
+	char value[32];
+	dev_t devt;
+	int ret;
+
 	/* Strictly "major:minor": a half-parsed number would wait for a wrong node. */
 	ret = rpmsgi_read_attr(dir, "dev", value, sizeof(value));
 	if (!ret)
 		ret = rpmsgi_parse_devt(value, &devt);
-	if (ret < 0) {
-		if (rpmsgi_entry_unusable(ret))
-			ret = -ENODEV;
-		goto out;
-	}
-	path = rpmsgi_path_join(ctrl->ctx->dev_root, devname);
-	if (!path) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	fd = open_node_waiting(path, devt);
-	if (fd < 0) {
-		/* The device exists but cannot be opened: nothing can DESTROY it. */
-		ret = fd;
-		goto out;
-	}
-	ept = rpmsgi_ept_new(ctrl->ctx, fd, path);
+	if (ret < 0)
+		return rpmsgi_entry_unusable(ret) ? -ENODEV : ret;
+	*path = rpmsgi_path_join(ctrl->ctx->dev_root, strrchr(dir, '/') + 1);
+	if (!*path)
+		return -ENOMEM;
+	return open_node_waiting(*path, devt);
+}
+
+/* The endpoint of a device just created on ctrl, or NULL with *err. */
+static struct rpmsg_ept *attach_created(struct rpmsg_ctrl *ctrl, int fd, const char *path,
+					const char *name, uint32_t src, uint32_t dst, int *err)
+{
+	struct rpmsg_ept *ept = rpmsgi_ept_new(ctrl->ctx, fd, path);
+
 	if (!ept) {
-		ret = -ENOMEM;
-		goto out_destroy;
+		*err = -ENOMEM;
+		return NULL;
 	}
 	snprintf(ept->name, sizeof(ept->name), "%s", name);
 	ept->src = src;
@@ -263,40 +270,48 @@ static struct rpmsg_ept *real_create_ept(struct rpmsg_ctrl *ctrl, const char *na
 	ept->destroy_on_close = true;
 	ept->ctrl = ctrl;
 	rpmsgi_ctrl_get(ctrl);
-	ret = rpmsgi_ept_attach(ept);
-	if (ret < 0) {
+	*err = rpmsgi_ept_attach(ept);
+	if (*err < 0) {
 		rpmsgi_ctrl_put(ctrl);
 		rpmsgi_ept_free(ept);
-		ept = NULL;
-		goto out_destroy;
+		return NULL;
 	}
-	goto out;
+	return ept;
+}
 
-out_destroy:
-	ioctl(fd, RPMSG_DESTROY_EPT_IOCTL);
-	close(fd);
-out:
+static struct rpmsg_ept *real_create_ept(struct rpmsg_ctrl *ctrl, const char *name,
+					 uint32_t src, uint32_t dst)
+{
+	struct rpmsg_ept *ept = NULL;
+	char *dir = NULL, *path = NULL;
+	bool locked;
+	int fd, ret;
+
+	ret = lock_creators(ctrl, &locked);
+	if (ret < 0) {
+		errno = -ret;
+		return NULL;
+	}
+	ret = create_and_find(ctrl, name, src, dst, &dir);
+	if (!ret) {
+		/* A device that cannot be opened cannot be DESTROYed either. */
+		fd = open_eptdev_node(ctrl, dir, &path);
+		ret = fd < 0 ? fd : 0;
+	}
+	if (!ret) {
+		ept = attach_created(ctrl, fd, path, name, src, dst, &ret);
+		if (!ept) {
+			ioctl(fd, RPMSG_DESTROY_EPT_IOCTL);
+			close(fd);
+		}
+	}
 	if (locked)
 		flock(ctrl->fd, LOCK_UN);
-	free(before);
 	free(dir);
 	free(path);
 	if (!ept)
 		errno = -ret;
 	return ept;
-}
-
-/* DESTROY the endpoint device of ept; 0 or -errno (-EPIPE: already gone).
- * Never DESTROY an endpoint the kernel already removed (destroyed by another
- * fd, channel withdrawn, remote reset): Linux 6.1 oopses on it. Dispatch may
- * not have seen that yet, but the device reports POLLERR from then on. */
-int rpmsgi_destroy_eptdev(struct rpmsg_ept *ept)
-{
-	struct pollfd pfd = { .fd = ept->fd, .events = POLLIN };
-
-	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)))
-		return -EPIPE;
-	return ioctl(ept->fd, RPMSG_DESTROY_EPT_IOCTL) < 0 ? -errno : 0;
 }
 
 static int real_create_channel(struct rpmsg_ctrl *ctrl, const char *name, uint32_t src,
@@ -308,7 +323,7 @@ static int real_create_channel(struct rpmsg_ctrl *ctrl, const char *name, uint32
 
 	if (ctrl->legacy)
 		return -EOPNOTSUPP;
-	ret = rpmsgi_find_channel(ctrl->ctx, ctrl->transport_dir, name, src, dst, &found, NULL);
+	ret = rpmsgi_find_channel(ctrl->transport_dir, name, src, dst, &found, NULL);
 	if (!ret) {
 		free(found);
 		return -EEXIST;
@@ -339,7 +354,7 @@ static struct rpmsg_ept *real_open_channel(struct rpmsg_ctrl *ctrl, const char *
 {
 	char *busdev, *eptdev, *path;
 	struct rpmsg_ept *ept;
-	int ret = rpmsgi_find_channel(ctrl->ctx, ctrl->transport_dir, name, RPMSG_ADDR_ANY, dst,
+	int ret = rpmsgi_find_channel(ctrl->transport_dir, name, RPMSG_ADDR_ANY, dst,
 				      &busdev, &eptdev);
 
 	if (ret < 0) {
@@ -396,7 +411,7 @@ RPMSG_API struct rpmsg_ctrl *rpmsg_ctrl_open(struct rpmsg_ctx *ctx, const char *
 		err = errno;	/* ENODEV: not an rpmsg device, or sysfs could not be read */
 		goto fail;
 	}
-	if (strncmp(devname, "rpmsg_ctrl", 10)) {
+	if (!rpmsgi_is_ctrl_devname(devname)) {
 		err = ENODEV;
 		goto fail;
 	}
@@ -462,12 +477,6 @@ RPMSG_API struct rpmsg_ept *rpmsg_ctrl_create_ept(struct rpmsg_ctrl *ctrl, const
 	return ctrl->ops->create_ept(ctrl, name, src, dst);
 }
 
-static bool reserved_channel_name(const char *name)
-{
-	return !strcmp(name, "rpmsg_ctrl") || !strcmp(name, "rpmsg_chrdev") ||
-	       !strcmp(name, "rpmsg_ns");
-}
-
 RPMSG_API int rpmsg_ctrl_create_channel(struct rpmsg_ctrl *ctrl, const char *name,
 					uint32_t src, uint32_t dst)
 {
@@ -488,7 +497,7 @@ RPMSG_API int rpmsg_ctrl_release_channel(struct rpmsg_ctrl *ctrl, const char *na
 	int ret = ctrl ? rpmsgi_check_name(name) : -EINVAL;
 
 	/* Wildcards would match the transport's own devices and unregister them. */
-	if (!ret && reserved_channel_name(name))
+	if (!ret && rpmsgi_is_transport_name(name))
 		ret = -EPERM;
 	if (!ret)
 		ret = ctrl->ops->release_channel(ctrl, name, src, dst);

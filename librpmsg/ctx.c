@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "engine.h"
 
 int64_t rpmsgi_now_ns(void)
 {
@@ -124,7 +124,7 @@ RPMSG_API void rpmsg_ctx_free(struct rpmsg_ctx *ctx)
 	while (ctx->epts)
 		rpmsg_ept_close(ctx->epts);
 	while (ctx->sims)
-		rpmsgi_sim_detach_ctx(ctx->sims);
+		rpmsg_sim_free(ctx->sims);
 	while (ctx->ctrls) {
 		/* Callers' references left open: release them now. */
 		struct rpmsg_ctrl *ctrl = ctx->ctrls;
@@ -279,6 +279,31 @@ void rpmsgi_mark_dirty(struct rpmsg_ept *ept)
 	rpmsgi_ctx_wake(ctx);
 }
 
+/* Hand every dirty endpoint's work to the engine. A down endpoint's queued
+ * sends are failed by delivery instead. */
+static void flush_dirty(struct rpmsg_ctx *ctx)
+{
+	while (ctx->dirty) {
+		struct rpmsg_ept *ept = ctx->dirty;
+
+		ctx->dirty = ept->dirty_next;
+		ept->on_dirty = false;
+		if (ept->closing)
+			continue;
+		if (rpmsgi_ept_down(ept) && ept->tx_submit)
+			rpmsgi_mark_ready(ept);
+		ctx->engine->flush_ept(ctx, ept);
+	}
+	ctx->engine->flush_end(ctx);
+}
+
+/* One engine round: flush, submit, wait up to timeout_ms, reap. 0 or -errno. */
+static int engine_round(struct rpmsg_ctx *ctx, int timeout_ms)
+{
+	flush_dirty(ctx);
+	return ctx->engine->submit_wait_reap(ctx, timeout_ms);
+}
+
 static void run_ready(struct rpmsg_ctx *ctx)
 {
 	while (ctx->ready) {
@@ -306,29 +331,19 @@ static void free_zombies(struct rpmsg_ctx *ctx)
  * caller's loop. */
 #define DISPATCH_MAX_ROUNDS 8
 
-RPMSG_API int rpmsg_ctx_dispatch(struct rpmsg_ctx *ctx, int timeout_ms)
+/* Rounds of engine work and callbacks until nothing is due, the timeout
+ * passes or DISPATCH_MAX_ROUNDS; the engine's last status (0 or -errno). */
+static int dispatch_rounds(struct rpmsg_ctx *ctx, int timeout_ms)
 {
 	int64_t deadline = 0;
 	int wait_ms = timeout_ms;
 	int rounds = 0;
-	int ret = 0;
+	int ret;
 
-	RPMSGI_REQUIRE(ctx, -1);
-	if (inside_callback(ctx)) {
-		errno = EBUSY;
-		return -1;
-	}
-	if (timeout_ms < -1) {
-		errno = EINVAL;
-		return -1;
-	}
 	if (timeout_ms > 0)
 		deadline = rpmsgi_now_ns() + (int64_t)timeout_ms * 1000000;
-
-	ctx->in_dispatch = true;
-	ctx->callbacks_run = 0;
 	for (;;) {
-		ret = ctx->engine->poll(ctx, ctx->ready ? 0 : wait_ms);
+		ret = engine_round(ctx, ctx->ready ? 0 : wait_ms);
 		if (ret < 0 && ret != -EINTR)
 			break;
 		scan_down(ctx);
@@ -353,24 +368,45 @@ RPMSG_API int rpmsg_ctx_dispatch(struct rpmsg_ctx *ctx, int timeout_ms)
 			break;
 		wait_ms = 0;
 	}
+	return ret;
+}
+
+/* Callbacks run, or -1 with errno; an interrupted wait that ran callbacks
+ * reports them. */
+static int dispatch_result(const struct rpmsg_ctx *ctx, int ret)
+{
+	if (ret < 0 && !(ret == -EINTR && ctx->callbacks_run)) {
+		errno = -ret;
+		return -1;
+	}
+	return (int)ctx->callbacks_run;
+}
+
+RPMSG_API int rpmsg_ctx_dispatch(struct rpmsg_ctx *ctx, int timeout_ms)
+{
+	int ret;
+
+	RPMSGI_REQUIRE(ctx, -1);
+	if (inside_callback(ctx)) {
+		errno = EBUSY;
+		return -1;
+	}
+	if (timeout_ms < -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	ctx->in_dispatch = true;
+	ctx->callbacks_run = 0;
+	ret = dispatch_rounds(ctx, timeout_ms);
 	/* Work the callbacks queued must reach the kernel before we return:
 	 * the caller may now sleep in poll() on our fd. */
 	if (ctx->dirty && ret >= 0)
-		ret = ctx->engine->poll(ctx, 0);
+		ret = engine_round(ctx, 0);
 	free_zombies(ctx);
 	ctx->in_dispatch = false;
 	if (ctx->ready || atomic_load(&ctx->down_hint)) {
 		/* Results collected by the final flush: keep the fd readable. */
 		rpmsgi_ctx_wake(ctx);
 	}
-
-	if (ret == -EINTR && ctx->callbacks_run == 0) {
-		errno = EINTR;
-		return -1;
-	}
-	if (ret < 0 && ret != -EINTR) {
-		errno = -ret;
-		return -1;
-	}
-	return (int)ctx->callbacks_run;
+	return dispatch_result(ctx, ret);
 }

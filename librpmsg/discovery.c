@@ -111,7 +111,6 @@ static char *ctrl_driver_name(const char *dir)
 static int fill_eptdev(struct rpmsg_devinfo *info, const char *dir, const char *real)
 {
 	char value[RPMSG_NAME_SIZE + 8], *parent;
-	unsigned long index;
 	const char *base;
 	int ret;
 
@@ -128,7 +127,7 @@ static int fill_eptdev(struct rpmsg_devinfo *info, const char *dir, const char *
 	/* Control-created endpoint devices sit directly under rpmsg_ctrlM. */
 	parent = rpmsgi_realpath_in(real, "..");
 	base = parent ? strrchr(parent, '/') : NULL;
-	if (base && rpmsgi_parse_index(base + 1, "rpmsg_ctrl", &index)) {
+	if (base && rpmsgi_is_ctrl_devname(base + 1)) {
 		info->ctrl = strdup(base + 1);
 		ret = info->ctrl ? 0 : -ENOMEM;
 	}
@@ -242,9 +241,8 @@ static int scan(const char *dir, struct dirent ***names)
 static int list_class(struct rpmsg_ctx *ctx, struct rpmsg_devlist *list, bool ctrl)
 {
 	char *classdir = rpmsgi_path_join(ctx->sysfs_root, "class/rpmsg");
-	const char *prefix = ctrl ? "rpmsg_ctrl" : "rpmsg";
+	bool (*wanted)(const char *name) = ctrl ? rpmsgi_is_ctrl_devname : rpmsgi_is_eptdev_name;
 	struct dirent **names = NULL;
-	unsigned long index;
 	int i, n, ret = 0;
 
 	if (!classdir)
@@ -255,7 +253,7 @@ static int list_class(struct rpmsg_ctx *ctx, struct rpmsg_devlist *list, bool ct
 	for (i = 0; i < n; i++) {
 		const char *d = names[i]->d_name;
 
-		if (!ret && rpmsgi_parse_index(d, prefix, &index)) {
+		if (!ret && wanted(d)) {
 			struct rpmsg_devinfo info = { 0 };
 
 			ret = add_entry(list, read_class_device(ctx, &info, classdir, d, ctrl),

@@ -16,7 +16,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "engine.h"
 
 #define MAX_EVENTS 64
 
@@ -24,7 +24,20 @@ struct epoll_engine {
 	int epfd;
 	int timerfd;
 	int64_t timer_at;	/* armed expiry, 0 when disarmed */
+	bool need_timer;	/* a flushed endpoint has a retry due */
 };
+
+/* Per endpoint (rpmsgi_ept_priv). */
+struct epoll_ept {
+	int64_t tx_retry_at;	/* next retry of a blocked send, 0 for none */
+	uint32_t events;	/* registered interest */
+	bool registered;
+};
+
+static struct epoll_ept *eept(struct rpmsg_ept *ept)
+{
+	return rpmsgi_ept_priv(ept);
+}
 
 /* epoll data for the two internal fds; endpoints use their own pointer. */
 static char wake_tag, timer_tag;
@@ -85,7 +98,7 @@ static int epoll_add(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
 	int ret = ep_ctl(ee->epfd, EPOLL_CTL_ADD, ept->fd, 0, ept);
 
 	if (!ret)
-		ept->ep_registered = true;
+		eept(ept)->registered = true;
 	return ret;
 }
 
@@ -93,9 +106,9 @@ static void epoll_remove(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
 {
 	struct epoll_engine *ee = ctx->engine_data;
 
-	if (ept->ep_registered)
+	if (eept(ept)->registered)
 		epoll_ctl(ee->epfd, EPOLL_CTL_DEL, ept->fd, NULL);
-	ept->ep_registered = false;
+	eept(ept)->registered = false;
 	ept->rx_head = ept->rx_tail;
 }
 
@@ -104,28 +117,33 @@ static void epoll_remove(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
  * set (it would report EPOLLERR forever). */
 static void update_interest(struct epoll_engine *ee, struct rpmsg_ept *ept)
 {
+	struct epoll_ept *e = eept(ept);
 	uint32_t want = 0;
 
-	if (!ept->ep_registered)
+	if (!e->registered)
 		return;
 	if (rpmsgi_ept_down(ept)) {
 		epoll_ctl(ee->epfd, EPOLL_CTL_DEL, ept->fd, NULL);
-		ept->ep_registered = false;
+		e->registered = false;
 		return;
 	}
 	if (ept->rx_tail - ept->rx_head < RPMSGI_RX_SLOTS)
 		want |= EPOLLIN;
 	if (ept->tx_submit && ept->tx_blocked_since && ept->pollout_ok)
 		want |= EPOLLOUT;
-	if (want != ept->ep_events) {
+	if (want != e->events) {
 		ep_ctl(ee->epfd, EPOLL_CTL_MOD, ept->fd, want, ept);
-		ept->ep_events = want;
+		e->events = want;
 	}
 }
 
-static bool epoll_rx_wants_arm(const struct rpmsg_ept *ept)
+/* EPOLLIN was dropped while the slots were full: take it up again. */
+static void epoll_rx_room(struct rpmsg_ept *ept)
 {
-	return ept->ep_registered && !(ept->ep_events & EPOLLIN);
+	struct epoll_ept *e = eept(ept);
+
+	if (e->registered && !(e->events & EPOLLIN))
+		rpmsgi_mark_dirty(ept);
 }
 
 static void read_ready(struct rpmsg_ept *ept)
@@ -152,7 +170,7 @@ static void write_queued(struct rpmsg_ept *ept, int64_t now)
 
 		if (n == -EAGAIN) {
 			rpmsgi_tx_requeue(msg);
-			ept->tx_retry_at = now + ept->tx_backoff_ns;
+			eept(ept)->tx_retry_at = now + ept->tx_backoff_ns;
 			return;
 		}
 		ept->tx_submit = msg->next;
@@ -160,7 +178,7 @@ static void write_queued(struct rpmsg_ept *ept, int64_t now)
 		if (n < 0 && rpmsgi_ept_down(ept))
 			return;
 	}
-	ept->tx_retry_at = 0;
+	eept(ept)->tx_retry_at = 0;
 }
 
 static void arm_timer(struct epoll_engine *ee, int64_t at)
@@ -180,10 +198,10 @@ static void arm_timer(struct epoll_engine *ee, int64_t at)
 /* When a blocked send must be looked at again, 0 for never: the next retry
  * on a device without POLLOUT; on one with POLLOUT (which wakes us when the
  * ring has room) the moment the queue head times out. */
-static int64_t retry_due(const struct rpmsg_ept *ept)
+static int64_t retry_due(struct rpmsg_ept *ept)
 {
 	if (!ept->pollout_ok)
-		return ept->tx_retry_at;
+		return eept(ept)->tx_retry_at;
 	if (!ept->tx_submit || !ept->tx_blocked_since)
 		return 0;
 	return rpmsgi_tx_deadline(ept, ept->tx_submit);
@@ -196,7 +214,7 @@ static void service_retries(struct rpmsg_ctx *ctx, struct epoll_engine *ee)
 	struct rpmsg_ept *ept, *sib;
 
 	for (ept = ctx->epts; ept; ept = ept->next) {
-		for (sib = ept; sib; sib = (sib == ept ? ept->siblings : sib->sibling_next)) {
+		RPMSGI_FOR_EACH_WITH_SIBLINGS(ept, sib) {
 			int64_t due = retry_due(sib);
 
 			if (!due)
@@ -210,40 +228,35 @@ static void service_retries(struct rpmsg_ctx *ctx, struct epoll_engine *ee)
 	arm_timer(ee, next);
 }
 
-static void flush_dirty(struct rpmsg_ctx *ctx, struct epoll_engine *ee)
+static void epoll_flush_ept(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
 {
+	struct epoll_engine *ee = ctx->engine_data;
+	int64_t retry_at = eept(ept)->tx_retry_at;
 	int64_t now = rpmsgi_now_ns();
-	bool need_timer = false;
 
-	while (ctx->dirty) {
-		struct rpmsg_ept *ept = ctx->dirty;
-
-		ctx->dirty = ept->dirty_next;
-		ept->on_dirty = false;
-		if (ept->closing)
-			continue;
-		if (rpmsgi_ept_down(ept)) {
-			if (ept->tx_submit)
-				rpmsgi_mark_ready(ept);
-		} else if (ept->tx_submit && (!ept->tx_retry_at || ept->tx_retry_at <= now ||
-					      ept->pollout_ok)) {
-			write_queued(ept, now);
-		}
-		if (retry_due(ept))
-			need_timer = true;
-		update_interest(ee, ept);
-	}
-	if (need_timer || ee->timer_at)
-		service_retries(ctx, ee);
+	if (!rpmsgi_ept_down(ept) && ept->tx_submit &&
+	    (!retry_at || retry_at <= now || ept->pollout_ok))
+		write_queued(ept, now);
+	if (retry_due(ept))
+		ee->need_timer = true;
+	update_interest(ee, ept);
 }
 
-static int epoll_poll(struct rpmsg_ctx *ctx, int timeout_ms)
+static void epoll_flush_end(struct rpmsg_ctx *ctx)
+{
+	struct epoll_engine *ee = ctx->engine_data;
+
+	if (ee->need_timer || ee->timer_at)
+		service_retries(ctx, ee);
+	ee->need_timer = false;
+}
+
+static int epoll_submit_wait_reap(struct rpmsg_ctx *ctx, int timeout_ms)
 {
 	struct epoll_engine *ee = ctx->engine_data;
 	struct epoll_event events[MAX_EVENTS];
 	int i, n;
 
-	flush_dirty(ctx, ee);
 	/* A retry that fell due during the flush is on the dirty list again. */
 	if (ctx->ready || ctx->dirty)
 		timeout_ms = 0;
@@ -289,11 +302,14 @@ static int epoll_poll(struct rpmsg_ctx *ctx, int timeout_ms)
 
 const struct rpmsgi_engine rpmsgi_engine_epoll = {
 	.id = RPMSG_ENGINE_EPOLL,
+	.ept_priv_size = sizeof(struct epoll_ept),
 	.init = epoll_init,
 	.fini = epoll_fini,
 	.get_fd = epoll_get_fd,
 	.add = epoll_add,
 	.remove = epoll_remove,
-	.poll = epoll_poll,
-	.rx_wants_arm = epoll_rx_wants_arm,
+	.rx_room = epoll_rx_room,
+	.flush_ept = epoll_flush_ept,
+	.flush_end = epoll_flush_end,
+	.submit_wait_reap = epoll_submit_wait_reap,
 };

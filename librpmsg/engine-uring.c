@@ -38,7 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "engine.h"
 
 #define UD_IGNORE	1ULL	/* link timeouts, delay timeouts, cancels */
 #define UD_WAKE		2ULL
@@ -53,6 +53,26 @@ struct uring_engine {
 	struct io_uring ring;
 	bool wake_armed;
 };
+
+/* The send-timeout watch's operation kind. */
+#define OP_TX_WATCH	RPMSGI_OP_ENGINE
+
+/* Per endpoint (rpmsgi_ept_priv). */
+struct uring_ept {
+	unsigned int rx_inflight;
+	unsigned int tx_inflight;
+	bool tx_delay_next;	/* delay the next chain (the ring was full at once) */
+	bool tx_watch_armed;
+	/* POLLOUT devices: one timer instead of a LINK_TIMEOUT per write. */
+	struct rpmsgi_op tx_watch;
+	/* Read by the kernel when submitted. */
+	struct __kernel_timespec lt_ts, delay_ts, watch_ts;
+};
+
+static struct uring_ept *uept(struct rpmsg_ept *ept)
+{
+	return rpmsgi_ept_priv(ept);
+}
 
 static struct io_uring *ring_of(struct rpmsg_ctx *ctx)
 {
@@ -131,12 +151,24 @@ static int uring_get_fd(struct rpmsg_ctx *ctx)
 
 static int uring_add(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
 {
+	struct uring_ept *u = uept(ept);
+
+	u->tx_watch.kind = OP_TX_WATCH;
+	u->tx_watch.ept = ept;
 	return 0;
 }
 
-static bool uring_rx_wants_arm(const struct rpmsg_ept *ept)
+/* One chain of reads at a time: a new one starts when the last ended. */
+static void uring_rx_room(struct rpmsg_ept *ept)
 {
-	return ept->rx_inflight == 0;
+	if (uept(ept)->rx_inflight == 0)
+		rpmsgi_mark_dirty(ept);
+}
+
+static bool rx_can_arm(struct rpmsg_ept *ept)
+{
+	return !rpmsgi_ept_down(ept) && ept->rx_tail - ept->rx_head < RPMSGI_RX_SLOTS &&
+	       uept(ept)->rx_inflight == 0;
 }
 
 static void arm_rx_chain(struct io_uring *ring, struct rpmsg_ept *ept)
@@ -157,11 +189,11 @@ static void arm_rx_chain(struct io_uring *ring, struct rpmsg_ept *ept)
 			sqe->flags |= IOSQE_IO_HARDLINK;
 		slot->state = RPMSGI_SLOT_INFLIGHT;
 		ept->rx_tail++;
-		ept->rx_inflight++;
+		uept(ept)->rx_inflight++;
 	}
 }
 
-static void set_ts(struct rpmsgi_ts *ts, int64_t ns)
+static void set_ts(struct __kernel_timespec *ts, int64_t ns)
 {
 	ts->tv_sec = ns / 1000000000LL;
 	ts->tv_nsec = ns % 1000000000LL;
@@ -169,12 +201,13 @@ static void set_ts(struct rpmsgi_ts *ts, int64_t ns)
 
 static void arm_tx_watch(struct io_uring *ring, struct rpmsg_ept *ept, int64_t ns)
 {
+	struct uring_ept *u = uept(ept);
 	struct io_uring_sqe *sqe = get_sqe(ring);
 
-	set_ts(&ept->tx_watch_ts, ns);
-	io_uring_prep_timeout(sqe, (struct __kernel_timespec *)&ept->tx_watch_ts, 0, 0);
-	io_uring_sqe_set_data(sqe, &ept->tx_watch);
-	ept->tx_watch_armed = true;
+	set_ts(&u->watch_ts, ns);
+	io_uring_prep_timeout(sqe, &u->watch_ts, 0, 0);
+	io_uring_sqe_set_data(sqe, &u->tx_watch);
+	u->tx_watch_armed = true;
 }
 
 /* Arm the watch for the deadline of msg, the oldest write in flight. */
@@ -196,7 +229,7 @@ static void tx_watch_fired(struct io_uring *ring, struct rpmsg_ept *ept, int res
 	struct io_uring_sqe *sqe;
 	struct rpmsgi_tx_msg *m;
 
-	ept->tx_watch_armed = false;
+	uept(ept)->tx_watch_armed = false;
 	if (res == -ECANCELED || ept->closing || ept->send_timeout_ms < 0)
 		return;
 	for (m = ept->tx_head; m && m->state != RPMSGI_TX_INFLIGHT; m = m->next)
@@ -216,6 +249,7 @@ static void tx_watch_fired(struct io_uring *ring, struct rpmsg_ept *ept, int res
 
 static void arm_tx_chain(struct io_uring *ring, struct rpmsg_ept *ept)
 {
+	struct uring_ept *u = uept(ept);
 	struct rpmsgi_tx_msg *msg = ept->tx_submit;
 	int64_t lt = ept->tx_backoff_ns;
 	bool watch = ept->pollout_ok;
@@ -227,16 +261,16 @@ static void arm_tx_chain(struct io_uring *ring, struct rpmsg_ept *ept)
 	reserve(ring, 2 * n + 2);
 	if (lt < LINK_TIMEOUT_MIN_NS)
 		lt = LINK_TIMEOUT_MIN_NS;
-	set_ts(&ept->tx_lt_ts, lt);
-	if (ept->tx_delay_next) {
+	set_ts(&u->lt_ts, lt);
+	if (u->tx_delay_next) {
 		struct io_uring_sqe *sqe = get_sqe(ring);
 
 		/* Hard link: the timeout's -ETIME must not cut the chain. */
-		set_ts(&ept->tx_delay_ts, ept->tx_backoff_ns);
-		io_uring_prep_timeout(sqe, (struct __kernel_timespec *)&ept->tx_delay_ts, 0, 0);
+		set_ts(&u->delay_ts, ept->tx_backoff_ns);
+		io_uring_prep_timeout(sqe, &u->delay_ts, 0, 0);
 		io_uring_sqe_set_data64(sqe, UD_IGNORE);
 		sqe->flags |= IOSQE_IO_HARDLINK;
-		ept->tx_delay_next = false;
+		u->tx_delay_next = false;
 	}
 	for (i = 0, m = msg; i < n; i++, m = m->next) {
 		struct io_uring_sqe *sqe = get_sqe(ring);
@@ -248,7 +282,7 @@ static void arm_tx_chain(struct io_uring *ring, struct rpmsg_ept *ept)
 		io_uring_sqe_set_data(sqe, &m->op);
 		m->op.ept = ept;
 		m->state = RPMSGI_TX_INFLIGHT;
-		ept->tx_inflight++;
+		u->tx_inflight++;
 		if (watch) {
 			if (i + 1 < n)
 				sqe->flags |= IOSQE_IO_LINK;
@@ -256,48 +290,42 @@ static void arm_tx_chain(struct io_uring *ring, struct rpmsg_ept *ept)
 		}
 		sqe->flags |= IOSQE_IO_LINK;
 		sqe = get_sqe(ring);
-		io_uring_prep_link_timeout(sqe, (struct __kernel_timespec *)&ept->tx_lt_ts, 0);
+		io_uring_prep_link_timeout(sqe, &u->lt_ts, 0);
 		io_uring_sqe_set_data64(sqe, UD_IGNORE);
 		if (i + 1 < n)
 			sqe->flags |= IOSQE_IO_LINK;
 	}
 	ept->tx_submit = m;
-	if (watch && !ept->tx_watch_armed)
+	if (watch && !u->tx_watch_armed)
 		watch_write(ring, ept, msg, rpmsgi_now_ns());
 }
 
-static void flush_dirty(struct rpmsg_ctx *ctx)
+static void uring_flush_ept(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
 {
 	struct io_uring *ring = ring_of(ctx);
 
-	while (ctx->dirty) {
-		struct rpmsg_ept *ept = ctx->dirty;
-
-		ctx->dirty = ept->dirty_next;
-		ept->on_dirty = false;
-		if (ept->closing)
-			continue;
-		if (rpmsgi_rx_can_arm(ept))
-			arm_rx_chain(ring, ept);
-		if (rpmsgi_ept_down(ept)) {
-			if (ept->tx_submit)
-				rpmsgi_mark_ready(ept);	/* deliver fails the queue */
-			continue;
-		}
-		if (ept->tx_submit && ept->tx_inflight == 0) {
-			rpmsgi_tx_expire_queued(ept, rpmsgi_now_ns());
-			if (ept->tx_submit)
-				arm_tx_chain(ring, ept);
-		}
+	if (rx_can_arm(ept))
+		arm_rx_chain(ring, ept);
+	if (rpmsgi_ept_down(ept))
+		return;
+	if (ept->tx_submit && uept(ept)->tx_inflight == 0) {
+		rpmsgi_tx_expire_queued(ept, rpmsgi_now_ns());
+		if (ept->tx_submit)
+			arm_tx_chain(ring, ept);
 	}
+}
+
+static void uring_flush_end(struct rpmsg_ctx *ctx)
+{
 	arm_wake(ctx);
 }
 
 static void complete_tx(struct rpmsgi_tx_msg *msg, int res)
 {
 	struct rpmsg_ept *ept = msg->op.ept;
+	struct uring_ept *u = uept(ept);
 
-	ept->tx_inflight--;
+	u->tx_inflight--;
 	if (res >= 0) {
 		rpmsgi_tx_complete(msg, res);
 	} else if (res == -ECANCELED && !ept->closing) {
@@ -308,12 +336,12 @@ static void complete_tx(struct rpmsgi_tx_msg *msg, int res)
 
 		if (err == EAGAIN && !ept->closing) {
 			rpmsgi_tx_requeue(msg);
-			ept->tx_delay_next = true;
+			u->tx_delay_next = true;
 		} else {
 			rpmsgi_tx_complete(msg, -err);
 		}
 	}
-	if (ept->tx_inflight == 0 && ept->tx_submit && !ept->closing)
+	if (u->tx_inflight == 0 && ept->tx_submit && !ept->closing)
 		rpmsgi_mark_dirty(ept);
 }
 
@@ -335,13 +363,13 @@ static void reap(struct rpmsg_ctx *ctx)
 		} else {
 			struct rpmsgi_op *op = (struct rpmsgi_op *)(uintptr_t)ud;
 
-			if (op->kind == RPMSGI_OP_TX_WATCH) {
+			if (op->kind == OP_TX_WATCH) {
 				tx_watch_fired(&ue->ring, op->ept, cqe->res);
 			} else if (op->kind == RPMSGI_OP_RX) {
 				struct rpmsgi_rx_slot *slot =
 					rpmsgi_container_of(op, struct rpmsgi_rx_slot, op);
 
-				op->ept->rx_inflight--;
+				uept(op->ept)->rx_inflight--;
 				rpmsgi_rx_complete(slot, cqe->res);
 			} else {
 				complete_tx(rpmsgi_container_of(op, struct rpmsgi_tx_msg, op),
@@ -352,13 +380,12 @@ static void reap(struct rpmsg_ctx *ctx)
 	io_uring_cq_advance(&ue->ring, count);
 }
 
-static int uring_poll(struct rpmsg_ctx *ctx, int timeout_ms)
+static int uring_submit_wait_reap(struct rpmsg_ctx *ctx, int timeout_ms)
 {
 	struct io_uring *ring = ring_of(ctx);
 	struct io_uring_cqe *cqe;
 	int ret;
 
-	flush_dirty(ctx);
 	if (timeout_ms == 0 || io_uring_cq_ready(ring)) {
 		ret = io_uring_submit(ring);
 	} else if (timeout_ms < 0) {
@@ -385,10 +412,11 @@ static int uring_poll(struct rpmsg_ctx *ctx, int timeout_ms)
 static void uring_remove(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
 {
 	struct io_uring *ring = ring_of(ctx);
+	struct uring_ept *u = uept(ept);
 	unsigned int round;
 
 	for (round = 0; round < CLOSE_MAX_ROUNDS &&
-			(ept->rx_inflight || ept->tx_inflight || ept->tx_watch_armed);
+			(u->rx_inflight || u->tx_inflight || u->tx_watch_armed);
 	     round++) {
 		struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 10000000 };
 		struct io_uring_cqe *cqe;
@@ -404,10 +432,10 @@ static void uring_remove(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
 				io_uring_sqe_set_data64(sqe, UD_IGNORE);
 			}
 		}
-		if (ept->tx_watch_armed) {
+		if (u->tx_watch_armed) {
 			struct io_uring_sqe *sqe = get_sqe(ring);
 
-			io_uring_prep_timeout_remove(sqe, (uintptr_t)&ept->tx_watch, 0);
+			io_uring_prep_timeout_remove(sqe, (uintptr_t)&u->tx_watch, 0);
 			io_uring_sqe_set_data64(sqe, UD_IGNORE);
 		}
 		for (m = ept->tx_head; m; m = m->next) {
@@ -427,11 +455,14 @@ static void uring_remove(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
 
 const struct rpmsgi_engine rpmsgi_engine_uring = {
 	.id = RPMSG_ENGINE_URING,
+	.ept_priv_size = sizeof(struct uring_ept),
 	.init = uring_init,
 	.fini = uring_fini,
 	.get_fd = uring_get_fd,
 	.add = uring_add,
 	.remove = uring_remove,
-	.poll = uring_poll,
-	.rx_wants_arm = uring_rx_wants_arm,
+	.rx_room = uring_rx_room,
+	.flush_ept = uring_flush_ept,
+	.flush_end = uring_flush_end,
+	.submit_wait_reap = uring_submit_wait_reap,
 };

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: librpmsg authors
 
-/* Endpoint life cycle, receive ring, callbacks and the "down" event. */
+/* Endpoint life cycle, endpoint devices, siblings, receive ring, callbacks and
+ * the "down" event. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,16 +10,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "engine.h"
+#include "uapi/rpmsg.h"
 
 struct rpmsg_ept *rpmsgi_ept_new(struct rpmsg_ctx *ctx, int fd, const char *path)
 {
-	struct rpmsg_ept *ept = calloc(1, sizeof(*ept));
+	struct rpmsg_ept *ept = calloc(1, sizeof(*ept) + ctx->engine->ept_priv_size);
 	unsigned int i;
 
 	if (!ept)
@@ -36,8 +39,6 @@ struct rpmsg_ept *rpmsgi_ept_new(struct rpmsg_ctx *ctx, int fd, const char *path
 	ept->dst = RPMSG_ADDR_ANY;
 	ept->mtu = RPMSG_MTU_DEFAULT;
 	ept->send_timeout_ms = RPMSG_SEND_TIMEOUT_DEFAULT_MS;
-	ept->tx_watch.kind = RPMSGI_OP_TX_WATCH;
-	ept->tx_watch.ept = ept;
 	for (i = 0; i < RPMSGI_RX_SLOTS; i++) {
 		ept->rx[i].op.kind = RPMSGI_OP_RX;
 		ept->rx[i].op.ept = ept;
@@ -109,10 +110,13 @@ void rpmsgi_ept_set_down(struct rpmsg_ept *ept, int err)
 	atomic_compare_exchange_strong(&ept->down_err, &expected, err);
 }
 
-bool rpmsgi_rx_can_arm(struct rpmsg_ept *ept)
+/* An errno that means the endpoint is gone, for receive and send alike: the
+ * device was destroyed or the remote reset (EPIPE from the rpmsg driver), the
+ * simulator's socket peer left, or the device itself vanished. */
+bool rpmsgi_errno_is_down(int err)
 {
-	return !ept->closing && !rpmsgi_ept_down(ept) &&
-	       ept->rx_tail - ept->rx_head < RPMSGI_RX_SLOTS && ept->ctx->engine->rx_wants_arm(ept);
+	return err == EPIPE || err == ENETRESET || err == ECONNRESET || err == ENOTCONN ||
+	       err == ENODEV || err == ENXIO;
 }
 
 /* On a socket, 0 is both an empty message and end of file: the peer's
@@ -124,19 +128,13 @@ static int socket_eof(int fd)
 	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP));
 }
 
-static bool is_down_errno(int err)
-{
-	return err == EPIPE || err == ENETRESET || err == ECONNRESET || err == ENOTCONN ||
-	       err == ENODEV || err == ENXIO;
-}
-
 void rpmsgi_rx_complete(struct rpmsgi_rx_slot *slot, int res)
 {
 	struct rpmsg_ept *ept = slot->op.ept;
 
 	if (res == 0 && ept->is_socket && socket_eof(ept->fd))
 		res = -EPIPE;
-	if (res < 0 && is_down_errno(-res))
+	if (res < 0 && rpmsgi_errno_is_down(-res))
 		rpmsgi_ept_set_down(ept, -res);
 	slot->state = RPMSGI_SLOT_FULL;
 	slot->res = res;
@@ -145,7 +143,7 @@ void rpmsgi_rx_complete(struct rpmsgi_rx_slot *slot, int res)
 
 static unsigned int deliver_rx(struct rpmsg_ept *ept)
 {
-	struct rpmsg_ept *owner = ept->parent ? ept->parent : ept;
+	struct rpmsg_ept *owner = rpmsgi_ept_owner(ept);
 	unsigned int n = 0;
 
 	while (ept->rx_head != ept->rx_tail && owner->rx_cb && !owner->closing) {
@@ -169,32 +167,11 @@ static unsigned int deliver_rx(struct rpmsg_ept *ept)
 	return n;
 }
 
-static unsigned int deliver_tx(struct rpmsg_ept *ept)
-{
-	unsigned int n = 0;
-
-	while (ept->tx_head && ept->tx_head->state == RPMSGI_TX_DONE && !ept->closing) {
-		struct rpmsgi_tx_msg *msg = ept->tx_head;
-		struct rpmsg_ctx *ctx = ept->ctx;
-
-		ept->tx_head = msg->next;
-		if (!ept->tx_head)
-			ept->tx_tail = NULL;
-		if (msg->done) {
-			msg->done(ept, msg->status, msg->user_data);
-			n++;
-		}
-		msg->next = ctx->tx_free;
-		ctx->tx_free = msg;
-	}
-	return n;
-}
-
 /* Run what is due for one endpoint: messages in order, send completions,
  * then the down event once. Any callback may close the endpoint. */
 unsigned int rpmsgi_ept_deliver(struct rpmsg_ept *ept)
 {
-	struct rpmsg_ept *owner = ept->parent ? ept->parent : ept;
+	struct rpmsg_ept *owner = rpmsgi_ept_owner(ept);
 	unsigned int n;
 	int err;
 
@@ -202,7 +179,7 @@ unsigned int rpmsgi_ept_deliver(struct rpmsg_ept *ept)
 	if (ept->parent && ept->parent->closing)
 		return 0;
 	n = deliver_rx(ept);
-	n += deliver_tx(ept);
+	n += rpmsgi_tx_deliver(ept);
 	if (ept->closing)
 		return n;
 
@@ -210,7 +187,7 @@ unsigned int rpmsgi_ept_deliver(struct rpmsg_ept *ept)
 	if (err && !ept->down_delivered) {
 		/* Drain what arrived before the error first; then fail the queue. */
 		rpmsgi_tx_fail_queued(ept, -EPIPE);
-		n += deliver_tx(ept);
+		n += rpmsgi_tx_deliver(ept);
 		if (ept->closing)
 			return n;
 		if (!ept->parent && owner->ev_cb) {
@@ -221,9 +198,26 @@ unsigned int rpmsgi_ept_deliver(struct rpmsg_ept *ept)
 			ept->down_delivered = true;
 		}
 	}
-	if (!ept->closing && (rpmsgi_rx_can_arm(ept) || ept->tx_submit))
+	if (ept->closing)
+		return n;
+	if (!rpmsgi_ept_down(ept) && ept->rx_tail - ept->rx_head < RPMSGI_RX_SLOTS)
+		ept->ctx->engine->rx_room(ept);
+	if (ept->tx_submit)
 		rpmsgi_mark_dirty(ept);
 	return n;
+}
+
+/* DESTROY the endpoint device of ept; 0 or -errno (-EPIPE: already gone).
+ * Never DESTROY an endpoint the kernel already removed (destroyed by another
+ * fd, channel withdrawn, remote reset): Linux 6.1 oopses on it. Dispatch may
+ * not have seen that yet, but the device reports POLLERR from then on. */
+static int destroy_eptdev(struct rpmsg_ept *ept)
+{
+	struct pollfd pfd = { .fd = ept->fd, .events = POLLIN };
+
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)))
+		return -EPIPE;
+	return ioctl(ept->fd, RPMSG_DESTROY_EPT_IOCTL) < 0 ? -errno : 0;
 }
 
 static void unlink_ept(struct rpmsg_ept *ept)
@@ -237,6 +231,33 @@ static void unlink_ept(struct rpmsg_ept *ept)
 	if (ept->next)
 		ept->next->prev = ept->prev;
 	ept->prev = ept->next = NULL;
+}
+
+struct rpmsg_ept *rpmsgi_ept_owner(struct rpmsg_ept *ept)
+{
+	return ept->parent ? ept->parent : ept;
+}
+
+struct rpmsg_ept *rpmsgi_sibling_find(struct rpmsg_ept *owner, uint32_t dst)
+{
+	struct rpmsg_ept *sib;
+
+	for (sib = owner->siblings; sib; sib = sib->sibling_next)
+		if (sib->dst == dst)
+			return sib;
+	return NULL;
+}
+
+/* sib, just created on owner's control device, becomes owner's sibling:
+ * owner's settings, and off the context's list. */
+void rpmsgi_sibling_adopt(struct rpmsg_ept *owner, struct rpmsg_ept *sib)
+{
+	sib->parent = owner;
+	sib->mtu = owner->mtu;
+	sib->send_timeout_ms = owner->send_timeout_ms;
+	sib->sibling_next = owner->siblings;
+	owner->siblings = sib;
+	unlink_ept(sib);
 }
 
 static void drop_from_list(struct rpmsg_ept **list, struct rpmsg_ept *ept, bool dirty)
@@ -253,22 +274,10 @@ static void drop_from_list(struct rpmsg_ept **list, struct rpmsg_ept *ept, bool 
 static void close_one(struct rpmsg_ept *ept)
 {
 	struct rpmsg_ctx *ctx = ept->ctx;
-	struct rpmsgi_tx_msg *msg;
 
 	ept->closing = true;
 	ctx->engine->remove(ctx, ept);
-
-	/* Every queued send completes exactly once, here. */
-	while ((msg = ept->tx_head)) {
-		ept->tx_head = msg->next;
-		if (msg->state != RPMSGI_TX_DONE)
-			msg->status = -ECANCELED;
-		if (msg->done)
-			msg->done(ept->parent ? ept->parent : ept, msg->status, msg->user_data);
-		msg->next = ctx->tx_free;
-		ctx->tx_free = msg;
-	}
-	ept->tx_tail = ept->tx_submit = NULL;
+	rpmsgi_tx_cancel_all(ept);
 
 	if (ept->on_ready) {
 		drop_from_list(&ctx->ready, ept, false);
@@ -281,7 +290,7 @@ static void close_one(struct rpmsg_ept *ept)
 	/* DESTROY exactly once and never after the endpoint went down: a second
 	 * DESTROY, or one after the device vanished, oopses Linux 6.1. */
 	if (ept->destroy_on_close && !rpmsgi_ept_down(ept))
-		rpmsgi_destroy_eptdev(ept);
+		destroy_eptdev(ept);
 	if (ept->sim)
 		rpmsgi_sim_ept_closed(ept);
 	close(ept->fd);
@@ -326,7 +335,7 @@ RPMSG_API int rpmsg_ept_destroy(struct rpmsg_ept *ept)
 	} else if (ept->is_socket) {
 		ret = -EOPNOTSUPP;
 	} else {
-		ret = rpmsgi_destroy_eptdev(ept);
+		ret = destroy_eptdev(ept);
 	}
 	if (ret < 0 && ret != -EPIPE) {
 		errno = -ret;
@@ -356,6 +365,17 @@ static void free_or_defer(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept)
 	}
 }
 
+static void close_siblings(struct rpmsg_ept *owner)
+{
+	while (owner->siblings) {
+		struct rpmsg_ept *sib = owner->siblings;
+
+		owner->siblings = sib->sibling_next;
+		close_one(sib);
+		free_or_defer(owner->ctx, sib);
+	}
+}
+
 RPMSG_API void rpmsg_ept_close(struct rpmsg_ept *ept)
 {
 	struct rpmsg_ctx *ctx;
@@ -368,13 +388,7 @@ RPMSG_API void rpmsg_ept_close(struct rpmsg_ept *ept)
 	was_in_callback = ctx->in_callback;
 	ctx->in_callback = true;
 	ept->closing = true;
-	while (ept->siblings) {
-		struct rpmsg_ept *sib = ept->siblings;
-
-		ept->siblings = sib->sibling_next;
-		close_one(sib);
-		free_or_defer(ctx, sib);
-	}
+	close_siblings(ept);
 	close_one(ept);
 	free_or_defer(ctx, ept);
 	ctx->in_callback = was_in_callback;
@@ -387,13 +401,11 @@ static int identify_eptdev(struct rpmsg_ctx *ctx, dev_t rdev, struct rpmsg_ept *
 	char devname[64];
 	char *dir = rpmsgi_class_dir_for_rdev(ctx, rdev, devname, sizeof(devname));
 	char value[64];
-	unsigned long index;
 	uint32_t addr;
 
 	if (!dir)
 		return -errno;
-	/* rpmsgN exactly as the kernel names it: not rpmsg_ctrlN, nor a wrapped index. */
-	if (!rpmsgi_parse_index(devname, "rpmsg", &index)) {
+	if (!rpmsgi_is_eptdev_name(devname)) {
 		free(dir);
 		return -ENODEV;
 	}
@@ -426,13 +438,10 @@ static bool fd_in_use(struct rpmsg_ctx *ctx, int fd)
 {
 	struct rpmsg_ept *ept, *sib;
 
-	for (ept = ctx->epts; ept; ept = ept->next) {
-		if (ept->fd == fd)
-			return true;
-		for (sib = ept->siblings; sib; sib = sib->sibling_next)
+	for (ept = ctx->epts; ept; ept = ept->next)
+		RPMSGI_FOR_EACH_WITH_SIBLINGS(ept, sib)
 			if (sib->fd == fd)
 				return true;
-	}
 	return false;
 }
 
@@ -578,8 +587,7 @@ RPMSG_API int rpmsg_ept_set_mtu(struct rpmsg_ept *ept, size_t mtu)
 		return -1;
 	}
 	/* Buffers grow when the receive chain is next armed (none is in use then). */
-	ept->mtu = mtu;
-	for (sib = ept->siblings; sib; sib = sib->sibling_next)
+	RPMSGI_FOR_EACH_WITH_SIBLINGS(ept, sib)
 		sib->mtu = mtu;
 	return 0;
 }
@@ -599,8 +607,7 @@ RPMSG_API int rpmsg_ept_set_send_timeout(struct rpmsg_ept *ept, int timeout_ms)
 		errno = EINVAL;
 		return -1;
 	}
-	ept->send_timeout_ms = timeout_ms;
-	for (sib = ept->siblings; sib; sib = sib->sibling_next)
+	RPMSGI_FOR_EACH_WITH_SIBLINGS(ept, sib)
 		sib->send_timeout_ms = timeout_ms;
 	return 0;
 }
@@ -610,8 +617,7 @@ static void ept_and_siblings_ready(struct rpmsg_ept *ept)
 {
 	struct rpmsg_ept *sib;
 
-	rpmsgi_mark_ready(ept);
-	for (sib = ept->siblings; sib; sib = sib->sibling_next)
+	RPMSGI_FOR_EACH_WITH_SIBLINGS(ept, sib)
 		rpmsgi_mark_ready(sib);
 }
 

@@ -39,7 +39,7 @@
 enum rpmsgi_op_kind {
 	RPMSGI_OP_RX = 1,
 	RPMSGI_OP_TX,
-	RPMSGI_OP_TX_WATCH,	/* io_uring: send-timeout watch of a POLLOUT device */
+	RPMSGI_OP_ENGINE,	/* first kind an engine may use for its own operations */
 };
 
 /* What an in-flight engine operation belongs to (io_uring user_data points here). */
@@ -138,23 +138,12 @@ struct rpmsg_ept {
 	/* Receive ring: slots [rx_head, rx_tail) are in flight or full. */
 	struct rpmsgi_rx_slot rx[RPMSGI_RX_SLOTS];
 	unsigned int rx_head, rx_tail;
-	unsigned int rx_inflight;
 	size_t rx_buf_size;
 
 	/* Asynchronous sends in order; tx_submit is the first not yet handed over. */
 	struct rpmsgi_tx_msg *tx_head, *tx_tail, *tx_submit;
-	unsigned int tx_inflight;
 	int64_t tx_backoff_ns;		/* current retry delay, 0 when the ring accepted */
 	int64_t tx_blocked_since;	/* when the queue head first found the ring full */
-	int64_t tx_retry_at;		/* epoll engine: next retry time */
-	bool tx_delay_next;		/* io_uring: delay the next chain (immediate EAGAIN) */
-	struct rpmsgi_ts {		/* layout of struct __kernel_timespec */
-		int64_t tv_sec;
-		long long tv_nsec;
-	} tx_lt_ts, tx_delay_ts, tx_watch_ts;	/* read by the kernel when submitted */
-	struct rpmsgi_op tx_watch;	/* io_uring, POLLOUT devices: one timer instead of
-					 * a LINK_TIMEOUT per write */
-	bool tx_watch_armed;
 
 	/* Down: set by whichever path sees it first (any thread), delivered once. */
 	atomic_int down_err;
@@ -163,8 +152,9 @@ struct rpmsg_ept {
 	/* Context bookkeeping. */
 	bool on_ready, on_dirty;
 	struct rpmsg_ept *ready_next, *dirty_next;
-	uint32_t ep_events;	/* epoll engine: registered interest */
-	bool ep_registered;
+
+	/* The engine's own state for this endpoint (engine.h). */
+	max_align_t engine_priv[];
 };
 
 struct rpmsg_ctx {
@@ -187,53 +177,35 @@ struct rpmsg_ctx {
 	unsigned int callbacks_run;
 };
 
-struct rpmsgi_engine {
-	enum rpmsg_engine id;
-	int (*init)(struct rpmsg_ctx *ctx);
-	void (*fini)(struct rpmsg_ctx *ctx);
-	int (*get_fd)(struct rpmsg_ctx *ctx);
-	int (*add)(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept);
-	/* Stop all I/O of ept; on return nothing of it is in flight. */
-	void (*remove)(struct rpmsg_ctx *ctx, struct rpmsg_ept *ept);
-	/* Hand dirty endpoints' work to the kernel, wait up to timeout_ms for
-	 * something to happen, and record results in the endpoints (ready list).
-	 * Returns 0 or -errno. */
-	int (*poll)(struct rpmsg_ctx *ctx, int timeout_ms);
-	/* Receiving on ept needs a pass through poll's flush (io_uring: no read
-	 * in flight; epoll: EPOLLIN was dropped while the slots were full). */
-	bool (*rx_wants_arm)(const struct rpmsg_ept *ept);
-};
-
-extern const struct rpmsgi_engine rpmsgi_engine_uring;
-extern const struct rpmsgi_engine rpmsgi_engine_epoll;
-
 /* ctx.c */
 void rpmsgi_ctx_wake(struct rpmsg_ctx *ctx);
-void rpmsgi_ctx_drain_wake(struct rpmsg_ctx *ctx);
 void rpmsgi_mark_ready(struct rpmsg_ept *ept);
 void rpmsgi_mark_dirty(struct rpmsg_ept *ept);
 int64_t rpmsgi_now_ns(void);
+
+/* ept.c: siblings, the endpoints sendto makes (one per destination) on their
+ * owner's control device. They live and die with the owner, deliver into its
+ * callbacks, and are not on the context's list. */
+#define RPMSGI_FOR_EACH_WITH_SIBLINGS(owner, e) \
+	for ((e) = (owner); (e); (e) = ((e) == (owner) ? (owner)->siblings : (e)->sibling_next))
+struct rpmsg_ept *rpmsgi_ept_owner(struct rpmsg_ept *ept);
+struct rpmsg_ept *rpmsgi_sibling_find(struct rpmsg_ept *owner, uint32_t dst);
+void rpmsgi_sibling_adopt(struct rpmsg_ept *owner, struct rpmsg_ept *sib);
 
 /* ept.c */
 struct rpmsg_ept *rpmsgi_ept_new(struct rpmsg_ctx *ctx, int fd, const char *path);
 int rpmsgi_ept_attach(struct rpmsg_ept *ept);
 void rpmsgi_ept_set_down(struct rpmsg_ept *ept, int err);
 bool rpmsgi_ept_down(struct rpmsg_ept *ept);
-bool rpmsgi_rx_can_arm(struct rpmsg_ept *ept);
-int rpmsgi_rx_prepare_buffers(struct rpmsg_ept *ept);
-void rpmsgi_rx_complete(struct rpmsgi_rx_slot *slot, int res);
+bool rpmsgi_errno_is_down(int err);
 unsigned int rpmsgi_ept_deliver(struct rpmsg_ept *ept);
 void rpmsgi_ept_free(struct rpmsg_ept *ept);
 
 /* send.c */
-int rpmsgi_errno_normalise(struct rpmsg_ept *ept, int err);
-void rpmsgi_tx_complete(struct rpmsgi_tx_msg *msg, int res);
-void rpmsgi_tx_requeue(struct rpmsgi_tx_msg *msg);
-int64_t rpmsgi_tx_deadline(const struct rpmsg_ept *ept, const struct rpmsgi_tx_msg *msg);
-bool rpmsgi_tx_expire_queued(struct rpmsg_ept *ept, int64_t now);
 void rpmsgi_tx_fail_queued(struct rpmsg_ept *ept, int status);
 void rpmsgi_tx_msg_free_all(struct rpmsg_ctx *ctx);
-ssize_t rpmsgi_write_once(struct rpmsg_ept *ept, const void *data, size_t len);
+unsigned int rpmsgi_tx_deliver(struct rpmsg_ept *ept);
+void rpmsgi_tx_cancel_all(struct rpmsg_ept *ept);
 
 /* ctrl.c */
 struct rpmsg_ctrl *rpmsgi_ctrl_new(struct rpmsg_ctx *ctx, const struct rpmsgi_ctrl_ops *ops);
@@ -263,15 +235,18 @@ char *rpmsgi_realpath_in(const char *dir, const char *rel);
 char *rpmsgi_ctrl_transport_dir(const char *ctrl_class_dir, bool *legacy);
 int rpmsgi_channel_eptdev(const char *busdev, char **name);
 int rpmsgi_list_eptdev_children(const char *dir, unsigned long **out, size_t *count);
-int rpmsgi_destroy_eptdev(struct rpmsg_ept *ept);
+/* Device names exactly as the kernel makes them: rpmsgN, rpmsg_ctrlN. */
+bool rpmsgi_is_eptdev_name(const char *name);
+bool rpmsgi_is_ctrl_devname(const char *name);
+/* The one list of the transport's own bus device names (reserved for channels). */
+bool rpmsgi_is_transport_name(const char *name);
 bool rpmsgi_is_transport_device(const char *devname, const char *name);
 /* 0 with *busdev (and *eptdev_name, NULL without endpoint device), -ENOENT
  * (no such channel) or -errno (the transport could not be read). */
-int rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, const char *name,
-			uint32_t src, uint32_t dst, char **busdev, char **eptdev_name);
+int rpmsgi_find_channel(const char *transport_dir, const char *name, uint32_t src, uint32_t dst,
+			char **busdev, char **eptdev_name);
 
 /* sim.c */
-void rpmsgi_sim_detach_ctx(struct rpmsg_sim *sim);
 /* True on a simulator's own thread, i.e. inside a remote handler. */
 bool rpmsgi_on_sim_thread(void);
 void rpmsgi_sim_ept_closed(struct rpmsg_ept *ept);

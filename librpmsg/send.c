@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: librpmsg authors
 
-/* send, send_timeout, trysend, sendto, trysendto and the send_async queue. */
+/* send, send_timeout, trysend, sendto, trysendto and the send_async queue:
+ * queueing, completion, expiry, delivery and cancel on close. */
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "engine.h"
 
 /* Linux's -ERESTARTSYS leaks to user space when virtio's 15 s TX wait expires. */
 #define KERNEL_ERESTARTSYS 512
@@ -77,65 +79,89 @@ static void sleep_ns(int64_t ns)
 		;
 }
 
-/* The synchronous family: non-blocking writes retried until timeout_ms
- * (0: once, -1: forever). POLLOUT is waited for only where the device
- * reports it; virtio before 7.0 does not, so otherwise a backoff timer. */
-static int send_sync(struct rpmsg_ept *ept, const void *data, size_t len, int timeout_ms,
-		     int timeout_errno)
+/* Sleep until fd reports POLLOUT (or an error), or for ns (-1: no limit). */
+static void wait_pollout(int fd, int64_t ns)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	int64_t ms = ns < 0 ? -1 : (ns + 999999) / 1000000;
+
+	poll(&pfd, 1, ms > INT_MAX ? INT_MAX : (int)ms);
+}
+
+/* Wait for room in the TX ring before the next attempt; deadline 0: none.
+ * Where the device reports POLLOUT, sleep until it does or the deadline
+ * comes; otherwise (virtio before 7.0) sleep the backoff delay, which then
+ * doubles. -ETIMEDOUT once the deadline has passed. */
+static int wait_for_tx(struct rpmsg_ept *ept, int64_t deadline, int64_t *backoff)
+{
+	int64_t wait = ept->pollout_ok ? -1 : *backoff;
+
+	if (deadline) {
+		int64_t left = deadline - rpmsgi_now_ns();
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		if (wait < 0 || wait > left)
+			wait = left;
+	}
+	if (ept->pollout_ok) {
+		wait_pollout(ept->fd, wait);
+		return 0;
+	}
+	sleep_ns(wait);
+	*backoff = *backoff * 2 > RPMSGI_BACKOFF_MAX_NS ? RPMSGI_BACKOFF_MAX_NS : *backoff * 2;
+	return 0;
+}
+
+/* A synchronous send found the endpoint gone: record it and let the owner's
+ * dispatch deliver the event (this may be another thread). */
+static int sync_send_down(struct rpmsg_ept *ept, int err)
+{
+	rpmsgi_ept_set_down(ept, err);
+	atomic_store(&ept->ctx->down_hint, true);
+	rpmsgi_ctx_wake(ept->ctx);
+	return -EPIPE;
+}
+
+/* Non-blocking writes, retried while the ring is full: 0 or -errno. */
+static int write_retrying(struct rpmsg_ept *ept, const void *data, size_t len, int timeout_ms,
+			  int timeout_errno)
 {
 	int64_t backoff = RPMSGI_BACKOFF_MIN_NS;
 	int64_t deadline = 0;
-	int ret = check_send_own_dst(ept, data, len);
 
-	if (ret < 0)
-		goto fail;
 	if (timeout_ms > 0)
 		deadline = rpmsgi_now_ns() + (int64_t)timeout_ms * 1000000LL;
 	for (;;) {
 		ssize_t n = rpmsgi_write_once(ept, data, len);
-		int64_t wait = backoff;
+		int ret;
 
 		if (n >= 0)
 			return 0;
-		ret = (int)n;
-		if (ret != -EAGAIN)
-			break;
-		if (timeout_ms == 0) {
-			ret = -timeout_errno;
-			break;
-		}
-		if (timeout_ms > 0) {
-			int64_t left = deadline - rpmsgi_now_ns();
-
-			if (left <= 0) {
-				ret = -ETIMEDOUT;
-				break;
-			}
-			if (wait > left)
-				wait = left;
-		}
-		if (ept->pollout_ok) {
-			struct pollfd pfd = { .fd = ept->fd, .events = POLLOUT };
-			int ms = timeout_ms < 0 ? -1 : (int)((wait + 999999) / 1000000);
-
-			/* Bounded by the timeout; capped so a lost wakeup costs little. */
-			if (ms < 0 || ms > 100)
-				ms = timeout_ms < 0 ? 100 : ms;
-			poll(&pfd, 1, ms > 100 ? 100 : ms);
-		} else {
-			sleep_ns(wait);
-			backoff = backoff * 2 > RPMSGI_BACKOFF_MAX_NS ? RPMSGI_BACKOFF_MAX_NS
-								      : backoff * 2;
-		}
+		if (n != -EAGAIN)
+			return (int)n;
+		if (timeout_ms == 0)
+			return -timeout_errno;
+		ret = wait_for_tx(ept, deadline, &backoff);
+		if (ret < 0)
+			return ret;
 	}
-	if (ret == -EPIPE || ret == -ENETRESET || ret == -ECONNRESET || ret == -ENOTCONN) {
-		rpmsgi_ept_set_down(ept, -ret);
-		/* Let the owner's dispatch deliver the event (we may be another thread). */
-		atomic_store(&ept->ctx->down_hint, true);
-		rpmsgi_ctx_wake(ept->ctx);
-		ret = -EPIPE;
+}
+
+/* The synchronous family: timeout_ms 0 tries once (failing with
+ * timeout_errno on a full ring), -1 waits forever. */
+static int send_sync(struct rpmsg_ept *ept, const void *data, size_t len, int timeout_ms,
+		     int timeout_errno)
+{
+	int ret = check_send_own_dst(ept, data, len);
+
+	if (!ret) {
+		ret = write_retrying(ept, data, len, timeout_ms, timeout_errno);
+		if (ret < 0 && rpmsgi_errno_is_down(-ret))
+			ret = sync_send_down(ept, -ret);
 	}
-fail:
+	if (!ret)
+		return 0;
 	errno = -ret;
 	return -1;
 }
@@ -171,29 +197,16 @@ static struct rpmsg_ept *ept_for_dst(struct rpmsg_ept *ept, uint32_t dst)
 
 	if (dst == ept->dst)
 		return ept;
-	for (sib = ept->siblings; sib; sib = sib->sibling_next)
-		if (sib->dst == dst)
-			return sib;
+	sib = rpmsgi_sibling_find(ept, dst);
+	if (sib)
+		return sib;
 	if (!ept->ctrl) {
 		errno = EOPNOTSUPP;
 		return NULL;
 	}
 	sib = rpmsg_ctrl_create_ept(ept->ctrl, ept->name, RPMSG_ADDR_ANY, dst);
-	if (!sib)
-		return NULL;
-	sib->parent = ept;
-	sib->mtu = ept->mtu;
-	sib->send_timeout_ms = ept->send_timeout_ms;
-	sib->sibling_next = ept->siblings;
-	ept->siblings = sib;
-	/* A sibling lives and dies with its owner: take it off the context's list. */
-	if (sib->prev)
-		sib->prev->next = sib->next;
-	else
-		ept->ctx->epts = sib->next;
-	if (sib->next)
-		sib->next->prev = sib->prev;
-	sib->prev = sib->next = NULL;
+	if (sib)
+		rpmsgi_sibling_adopt(ept, sib);
 	return sib;
 }
 
@@ -228,6 +241,13 @@ RPMSG_API int rpmsg_ept_trysendto(struct rpmsg_ept *ept, const void *data, size_
 	return sendto_common(ept, data, len, dst, 0, EAGAIN);
 }
 
+/* Back on the context's free list, buffer kept for the next send. */
+static void tx_msg_recycle(struct rpmsg_ctx *ctx, struct rpmsgi_tx_msg *msg)
+{
+	msg->next = ctx->tx_free;
+	ctx->tx_free = msg;
+}
+
 static struct rpmsgi_tx_msg *tx_msg_get(struct rpmsg_ctx *ctx, size_t len)
 {
 	struct rpmsgi_tx_msg *msg = ctx->tx_free;
@@ -245,8 +265,7 @@ static struct rpmsgi_tx_msg *tx_msg_get(struct rpmsg_ctx *ctx, size_t len)
 		unsigned char *buf = realloc(msg->buf, cap);
 
 		if (!buf) {
-			msg->next = ctx->tx_free;
-			ctx->tx_free = msg;
+			tx_msg_recycle(ctx, msg);
 			return NULL;
 		}
 		msg->buf = buf;
@@ -325,7 +344,7 @@ void rpmsgi_tx_complete(struct rpmsgi_tx_msg *msg, int res)
 		ept->tx_backoff_ns = 0;
 		ept->tx_blocked_since = 0;
 	}
-	if (res == -EPIPE || res == -ENETRESET || res == -ECONNRESET || res == -ENOTCONN) {
+	if (res < 0 && rpmsgi_errno_is_down(-res)) {
 		rpmsgi_ept_set_down(ept, -res);
 		msg->status = -EPIPE;
 	}
@@ -391,4 +410,43 @@ void rpmsgi_tx_fail_queued(struct rpmsg_ept *ept, int status)
 		}
 	}
 	ept->tx_submit = NULL;
+}
+
+/* Run the completions due at the head of the queue, in order. A callback may
+ * close the endpoint: stop then (close cancels the rest). */
+unsigned int rpmsgi_tx_deliver(struct rpmsg_ept *ept)
+{
+	unsigned int n = 0;
+
+	while (ept->tx_head && ept->tx_head->state == RPMSGI_TX_DONE && !ept->closing) {
+		struct rpmsgi_tx_msg *msg = ept->tx_head;
+
+		ept->tx_head = msg->next;
+		if (!ept->tx_head)
+			ept->tx_tail = NULL;
+		if (msg->done) {
+			msg->done(ept, msg->status, msg->user_data);
+			n++;
+		}
+		tx_msg_recycle(ept->ctx, msg);
+	}
+	return n;
+}
+
+/* Closing, after the engine let go of every message: each queued send
+ * completes exactly once, here, ECANCELED unless it had finished. */
+void rpmsgi_tx_cancel_all(struct rpmsg_ept *ept)
+{
+	struct rpmsg_ept *owner = rpmsgi_ept_owner(ept);
+	struct rpmsgi_tx_msg *msg;
+
+	while ((msg = ept->tx_head)) {
+		ept->tx_head = msg->next;
+		if (msg->state != RPMSGI_TX_DONE)
+			msg->status = -ECANCELED;
+		if (msg->done)
+			msg->done(owner, msg->status, msg->user_data);
+		tx_msg_recycle(ept->ctx, msg);
+	}
+	ept->tx_tail = ept->tx_submit = NULL;
 }

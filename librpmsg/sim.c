@@ -699,7 +699,7 @@ RPMSG_API void rpmsg_sim_free(struct rpmsg_sim *sim)
 	reap_removed(sim);
 	/* Endpoints outlive the simulator as dead objects. */
 	for (ept = ctx->epts; ept; ept = ept->next)
-		for (sib = ept; sib; sib = (sib == ept ? ept->siblings : sib->sibling_next))
+		RPMSGI_FOR_EACH_WITH_SIBLINGS(ept, sib)
 			if (sib->sim == sim)
 				sib->sim = NULL;
 	for (p = &ctx->sims; *p; p = &(*p)->next) {
@@ -721,11 +721,6 @@ RPMSG_API void rpmsg_sim_free(struct rpmsg_sim *sim)
 bool rpmsgi_on_sim_thread(void)
 {
 	return handler_sim != NULL;
-}
-
-void rpmsgi_sim_detach_ctx(struct rpmsg_sim *sim)
-{
-	rpmsg_sim_free(sim);
 }
 
 static struct rpmsg_ept *gone_create_ept(struct rpmsg_ctrl *ctrl, const char *name,

@@ -27,6 +27,9 @@
 
 #include "internal.h"
 
+/* The control device's driver, and bus device, before Linux 5.18. */
+#define LEGACY_CTRL_NAME "rpmsg_chrdev"
+
 /* The kernel's dev_t (MAJOR/MINOR in include/linux/kdev_t.h). */
 #define KERNEL_MAJOR_MAX	((1UL << 12) - 1)
 #define KERNEL_MINOR_MAX	((1UL << 20) - 1)
@@ -264,12 +267,25 @@ char *rpmsgi_realpath_in(const char *dir, const char *rel)
 	return real;
 }
 
-static bool is_class_devname(const char *name)
+/* rpmsgN exactly as the kernel names an endpoint device: not rpmsg_ctrlN,
+ * nor an index that would wrap. */
+bool rpmsgi_is_eptdev_name(const char *name)
 {
 	unsigned long index;
 
-	return rpmsgi_parse_index(name, "rpmsg", &index) ||
-	       rpmsgi_parse_index(name, "rpmsg_ctrl", &index);
+	return rpmsgi_parse_index(name, "rpmsg", &index);
+}
+
+bool rpmsgi_is_ctrl_devname(const char *name)
+{
+	unsigned long index;
+
+	return rpmsgi_parse_index(name, "rpmsg_ctrl", &index);
+}
+
+static bool is_class_devname(const char *name)
+{
+	return rpmsgi_is_eptdev_name(name) || rpmsgi_is_ctrl_devname(name);
 }
 
 /* Find the class/rpmsg entry whose `dev` is rdev: that is what makes a
@@ -333,7 +349,7 @@ char *rpmsgi_ctrl_transport_dir(const char *ctrl_class_dir, bool *legacy)
 	if (driver) {
 		const char *base = strrchr(driver, '/');
 
-		*legacy = base && !strcmp(base + 1, "rpmsg_chrdev");
+		*legacy = base && !strcmp(base + 1, LEGACY_CTRL_NAME);
 		free(driver);
 	}
 	return rpmsgi_realpath_in(ctrl_class_dir, "device/..");
@@ -405,15 +421,31 @@ out:
 	return ret;
 }
 
-/* The transport's own bus devices (control, name service; on 5.10-5.17 the
- * control device is an "rpmsg_chrdev" at address 0.0) are not channels. */
+/* The names of the transport's own bus devices: the control device
+ * ("rpmsg_chrdev" on 5.10-5.17) and the name service. No channel may use
+ * them: releasing one by such a name would unregister the transport's. */
+static const char *const transport_names[] = { "rpmsg_ctrl", LEGACY_CTRL_NAME, "rpmsg_ns" };
+
+bool rpmsgi_is_transport_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < RPMSGI_ARRAY_SIZE(transport_names); i++)
+		if (!strcmp(name, transport_names[i]))
+			return true;
+	return false;
+}
+
+/* Whether the bus device devname, called name, is one of the transport's own
+ * (an "rpmsg_chrdev" only at address 0.0: elsewhere a channel may carry the
+ * name) rather than a channel. */
 bool rpmsgi_is_transport_device(const char *devname, const char *name)
 {
 	size_t len = strlen(devname);
 
-	if (!strcmp(name, "rpmsg_ctrl") || !strcmp(name, "rpmsg_ns"))
-		return true;
-	return !strcmp(name, "rpmsg_chrdev") && len > 4 && !strcmp(devname + len - 4, ".0.0");
+	if (!rpmsgi_is_transport_name(name))
+		return false;
+	return strcmp(name, LEGACY_CTRL_NAME) || (len > 4 && !strcmp(devname + len - 4, ".0.0"));
 }
 
 /* Whether the bus device dir (entry devname of the transport) is the channel
@@ -446,14 +478,13 @@ out:
 	return ret < 0 && !rpmsgi_entry_unusable(ret) ? ret : 0;
 }
 
-int rpmsgi_find_channel(struct rpmsg_ctx *ctx, const char *transport_dir, const char *name,
-			uint32_t src, uint32_t dst, char **busdev, char **eptdev_name)
+int rpmsgi_find_channel(const char *transport_dir, const char *name, uint32_t src, uint32_t dst,
+			char **busdev, char **eptdev_name)
 {
 	struct dirent *de;
 	int ret = -ENOENT;
 	DIR *d;
 
-	(void)ctx;
 	*busdev = NULL;
 	if (eptdev_name)
 		*eptdev_name = NULL;
