@@ -119,44 +119,64 @@ out:
 	return ret < 0 && !rpmsgi_entry_unusable(ret) ? ret : 0;
 }
 
-/* The endpoint device that appeared under the control device since `before`
- * and carries our name/src/dst (the kernel does not say which one it made):
- * 0 with *found, -ENODEV when there is none, or the error reading sysfs. */
-static int find_new_eptdev(struct rpmsg_ctrl *ctrl, const unsigned long *before, size_t nb,
-			   const char *name, uint32_t src, uint32_t dst, char **found)
+/* Endpoint devices under the control device that carry name/src/dst, as
+ * indices; when dir_out is set, stop at the first that is not in `skip` and
+ * return its sysfs directory there. 0 or -errno. */
+static int find_eptdevs(struct rpmsg_ctrl *ctrl, const char *name, uint32_t src, uint32_t dst,
+			const unsigned long *skip, size_t nskip, char **dir_out,
+			unsigned long **found, size_t *nfound)
 {
-	unsigned long *after = NULL;
-	size_t na = 0, i;
+	unsigned long *all = NULL;
+	size_t n = 0, kept = 0, i;
 	int ret;
 
-	*found = NULL;
-	ret = rpmsgi_list_eptdev_children(ctrl->sysfs_dir, &after, &na);
-	if (ret < 0)
-		return ret;
-	ret = -ENODEV;	/* created by the kernel but not visible in sysfs */
-	for (i = 0; i < na && ret == -ENODEV; i++) {
+	ret = rpmsgi_list_eptdev_children(ctrl->sysfs_dir, &all, &n);
+	for (i = 0; i < n && !ret; i++) {
 		char devname[32], *dir;
 		int match;
 
-		if (index_in(after[i], before, nb))
+		if (index_in(all[i], skip, nskip))
 			continue;
-		snprintf(devname, sizeof(devname), "rpmsg%lu", after[i]);
+		snprintf(devname, sizeof(devname), "rpmsg%lu", all[i]);
 		dir = rpmsgi_path_join(ctrl->sysfs_dir, devname);
 		if (!dir) {
 			ret = -ENOMEM;
 			break;
 		}
 		match = eptdev_matches(dir, name, src, dst);
-		if (match > 0) {
-			*found = dir;
-			ret = 0;
-		} else {
-			free(dir);
-			if (match < 0)
-				ret = match;
+		if (match > 0 && dir_out) {
+			*dir_out = dir;
+			break;
 		}
+		free(dir);
+		if (match < 0)
+			ret = match;
+		else if (match)
+			all[kept++] = all[i];
 	}
-	free(after);
+	if (found && !ret) {
+		*found = all;
+		*nfound = kept;
+	} else {
+		free(all);
+	}
+	return ret;
+}
+
+/* CREATE_EPT does not say which device it made. Another process may destroy
+ * an endpoint device at any moment and the kernel gives its index to the next
+ * new one, so ours is told apart by what it carries, not by a new index: it
+ * is the device with our name/src/dst that was not there before the ioctl
+ * (`twins`: the ones that were). 0 with *dir, -ENODEV, or -errno. */
+static int find_new_eptdev(struct rpmsg_ctrl *ctrl, const unsigned long *twins, size_t ntwins,
+			   const char *name, uint32_t src, uint32_t dst, char **dir)
+{
+	int ret;
+
+	*dir = NULL;
+	ret = find_eptdevs(ctrl, name, src, dst, twins, ntwins, dir, NULL, NULL);
+	if (!ret && !*dir)
+		ret = -ENODEV;	/* created by the kernel but not visible in sysfs */
 	return ret;
 }
 
@@ -216,19 +236,19 @@ static int create_and_find(struct rpmsg_ctrl *ctrl, const char *name, uint32_t s
 			   uint32_t dst, char **dir)
 {
 	struct rpmsgi_endpoint_info info;
-	unsigned long *before = NULL;
-	size_t nb = 0;
+	unsigned long *twins = NULL;
+	size_t ntwins = 0;
 	int ret;
 
-	ret = rpmsgi_list_eptdev_children(ctrl->sysfs_dir, &before, &nb);
+	ret = find_eptdevs(ctrl, name, src, dst, NULL, 0, NULL, &twins, &ntwins);
 	if (!ret) {
 		fill_info(&info, name, src, dst);
 		if (ioctl(ctrl->fd, RPMSG_CREATE_EPT_IOCTL, &info) < 0)
 			ret = -errno;
 		else
-			ret = find_new_eptdev(ctrl, before, nb, name, src, dst, dir);
+			ret = find_new_eptdev(ctrl, twins, ntwins, name, src, dst, dir);
 	}
-	free(before);
+	free(twins);
 	return ret;
 }
 
