@@ -2,10 +2,10 @@
 // SPDX-FileCopyrightText: librpmsg authors
 
 /*
- * Reading sysfs under a configurable root. Formats differ by object (see
- * rpmsg-uapi §3): endpoint-device (class) src/dst are signed decimal (%d:
- * -1 is ANY, addresses from 2^31 show as negative numbers), rpmsg bus device
- * src/dst are hexadecimal (0x%x).
+ * Reading sysfs under a configurable root. The kernel prints addresses
+ * differently by object: an endpoint device's (class rpmsg) src/dst are
+ * signed decimal (%d: -1 is ANY, addresses from 2^31 show as negative
+ * numbers), an rpmsg bus device's src/dst are hexadecimal (0x%x).
  *
  * Everything read here is untrusted text (the root may be any directory):
  * attributes must be regular files and are opened without blocking, the
