@@ -240,6 +240,7 @@ bool rpmsgi_is_eptdev_name(const char *name);
 bool rpmsgi_is_ctrl_devname(const char *name);
 /* The one list of the transport's own bus device names (reserved for channels). */
 bool rpmsgi_is_transport_name(const char *name);
+/* True for a transport's own bus device (control, name service): not a channel. */
 bool rpmsgi_is_transport_device(const char *devname, const char *name);
 /* 0 with *busdev (and *eptdev_name, NULL without endpoint device), -ENOENT
  * (no such channel) or -errno (the transport could not be read). */
