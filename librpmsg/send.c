@@ -172,7 +172,7 @@ RPMSG_API int rpmsg_ept_send(struct rpmsg_ept *ept, const void *data, size_t len
 	return send_sync(ept, data, len, ept->send_timeout_ms, ETIMEDOUT);
 }
 
-RPMSG_API int rpmsg_ept_send_timeout(struct rpmsg_ept *ept, const void *data, size_t len,
+RPMSG_API int rpmsg_ept_timedsend(struct rpmsg_ept *ept, const void *data, size_t len,
 				     int timeout_ms)
 {
 	RPMSGI_REQUIRE(ept, -1);

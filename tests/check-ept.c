@@ -403,7 +403,7 @@ START_TEST(test_ept_down_event_once)
 	ck_assert(rpmsg_ept_is_down(fx.ept));
 	ck_assert_errno(rpmsg_ept_send(fx.ept, "x", 1), EPIPE);
 	ck_assert_errno(rpmsg_ept_trysend(fx.ept, "x", 1), EPIPE);
-	ck_assert_errno(rpmsg_ept_send_timeout(fx.ept, "x", 1, 10), EPIPE);
+	ck_assert_errno(rpmsg_ept_timedsend(fx.ept, "x", 1, 10), EPIPE);
 	ck_assert_errno(rpmsg_ept_send_async(fx.ept, "x", 1, NULL, NULL), EPIPE);
 	rpmsg_ctx_dispatch(fx.ctx, 20);
 	ck_assert_uint_eq(rec.down_count, 1);
@@ -483,7 +483,7 @@ START_TEST(test_ept_down_event_set_late)
 	struct recorder rec = { 0 };
 
 	rpmsg_sim_crash(fx.sim);
-	ck_assert_errno(rpmsg_ept_send_timeout(fx.ept, "x", 1, 1000), EPIPE);
+	ck_assert_errno(rpmsg_ept_timedsend(fx.ept, "x", 1, 1000), EPIPE);
 	rpmsg_ept_set_event_cb(fx.ept, rec_event, &rec);
 	ck_assert(dispatch_until(fx.ctx, rec.down_count == 1, 2000));
 	rpmsg_ctx_dispatch(fx.ctx, 20);

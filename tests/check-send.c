@@ -16,7 +16,7 @@ START_TEST(test_send_args)
 	ck_assert_errno(rpmsg_ept_send(NULL, "x", 1), EINVAL);
 	ck_assert_errno(rpmsg_ept_send(fx.ept, NULL, 1), EINVAL);
 	ck_assert_errno(rpmsg_ept_trysend(fx.ept, NULL, 1), EINVAL);
-	ck_assert_errno(rpmsg_ept_send_timeout(fx.ept, "x", 1, -2), EINVAL);
+	ck_assert_errno(rpmsg_ept_timedsend(fx.ept, "x", 1, -2), EINVAL);
 	ck_assert_errno(rpmsg_ept_send_async(NULL, "x", 1, NULL, NULL), EINVAL);
 	ck_assert_errno(rpmsg_ept_send_async(fx.ept, NULL, 3, NULL, NULL), EINVAL);
 	ck_assert_errno(rpmsg_ept_send(fx.ept, big, sizeof(big)), EMSGSIZE);
@@ -35,7 +35,7 @@ END_TEST
 START_TEST(test_send_null)
 {
 	ck_assert_errno(rpmsg_ept_send(NULL, "x", 1), EINVAL);
-	ck_assert_errno(rpmsg_ept_send_timeout(NULL, "x", 1, 10), EINVAL);
+	ck_assert_errno(rpmsg_ept_timedsend(NULL, "x", 1, 10), EINVAL);
 	ck_assert_errno(rpmsg_ept_trysend(NULL, "x", 1), EINVAL);
 	ck_assert_errno(rpmsg_ept_sendto(NULL, "x", 1, 40), EINVAL);
 	ck_assert_errno(rpmsg_ept_trysendto(NULL, "x", 1, 40), EINVAL);
@@ -56,7 +56,7 @@ START_TEST(test_send_receive_only)
 	rpmsg_ept_set_rx_cb(ept, rec_rx, &rec);
 	ck_assert_errno(rpmsg_ept_send(ept, "x", 1), EINVAL);
 	ck_assert_errno(rpmsg_ept_trysend(ept, "x", 1), EINVAL);
-	ck_assert_errno(rpmsg_ept_send_timeout(ept, "x", 1, 10), EINVAL);
+	ck_assert_errno(rpmsg_ept_timedsend(ept, "x", 1, 10), EINVAL);
 	ck_assert_errno(rpmsg_ept_send_async(ept, "x", 1, NULL, NULL), EINVAL);
 	ck_assert_int_eq(rpmsg_ept_sendto(ept, "to", 2, 30), 0);
 	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 1, 2000));
@@ -78,7 +78,7 @@ START_TEST(test_send_variants_echo)
 	ck_assert_int_eq(rpmsg_ept_trysend(fx.ept, "two!", 4), 0);
 	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 2, 2000));
 	ck_assert_uint_eq(rec.last_len, 4);
-	ck_assert_int_eq(rpmsg_ept_send_timeout(fx.ept, "three", 5, 100), 0);
+	ck_assert_int_eq(rpmsg_ept_timedsend(fx.ept, "three", 5, 100), 0);
 	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 3, 2000));
 	ck_assert_int_eq(rpmsg_ept_sendto(fx.ept, "four", 4, 30), 0);	/* own dst: plain send */
 	ck_assert(dispatch_until(fx.ctx, rec.rx_count == 4, 2000));
@@ -169,10 +169,10 @@ START_TEST(test_send_timeout_expires)
 
 	fill_ring();
 	t0 = now_ms();
-	ck_assert_errno(rpmsg_ept_send_timeout(fx.ept, "t", 1, 100), ETIMEDOUT);
+	ck_assert_errno(rpmsg_ept_timedsend(fx.ept, "t", 1, 100), ETIMEDOUT);
 	ck_assert_int_ge(now_ms() - t0, 95);
 	ck_assert_int_lt(now_ms() - t0, 1000);
-	ck_assert_errno(rpmsg_ept_send_timeout(fx.ept, "t", 1, 0), ETIMEDOUT);
+	ck_assert_errno(rpmsg_ept_timedsend(fx.ept, "t", 1, 0), ETIMEDOUT);
 	ck_assert_int_eq(rpmsg_ept_set_send_timeout(fx.ept, 50), 0);
 	ck_assert_errno(rpmsg_ept_send(fx.ept, "t", 1), ETIMEDOUT);
 	ck_assert_errno(rpmsg_ept_sendto(fx.ept, "t", 1, 30), ETIMEDOUT);
@@ -324,7 +324,7 @@ START_TEST(test_send_pollout_device)
 	ck_assert_ptr_nonnull(ept);
 	fill_ring_of(sim, ept);
 	ck_assert_int_eq(pthread_create(&t, NULL, resume_later, sim), 0);
-	ck_assert_int_eq(rpmsg_ept_send_timeout(ept, "p", 1, 3000), 0);
+	ck_assert_int_eq(rpmsg_ept_timedsend(ept, "p", 1, 3000), 0);
 	pthread_join(t, NULL);
 	rpmsg_ept_close(ept);
 	rpmsg_sim_free(sim);

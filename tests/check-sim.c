@@ -373,7 +373,7 @@ START_TEST(test_sim_pause_deterministic)
 		ck_assert_int_eq(errno, EAGAIN);
 		sent += slack;
 		ck_assert_errno(rpmsg_ept_trysend(fx.ept, "p", 1), EAGAIN);
-		ck_assert_errno(rpmsg_ept_send_timeout(fx.ept, "p", 1, 2), ETIMEDOUT);
+		ck_assert_errno(rpmsg_ept_timedsend(fx.ept, "p", 1, 2), ETIMEDOUT);
 		ck_assert_uint_eq(rpmsg_sim_get_held_count(fx.sim), 2);
 		rpmsg_sim_resume(fx.sim);
 		ck_assert(dispatch_until(fx.ctx, rec.rx_count == sent, 2000));

@@ -82,7 +82,7 @@ static int send_one(struct target *t, struct rx_state *s, const char *msg, bool 
 	}
 	s->want = s->count + 1;
 	s->done = false;
-	if (rpmsg_ept_send_timeout(t->ept, data, len, timeout_ms) < 0)
+	if (rpmsg_ept_timedsend(t->ept, data, len, timeout_ms) < 0)
 		return tool_err("%s: cannot send %zu bytes: %s", t->where, len, strerror(errno));
 	if (!reply)
 		return 0;

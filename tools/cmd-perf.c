@@ -220,7 +220,7 @@ static int ping_run(struct target *t, const struct ping_opts *po, struct ping_se
 			r->buf[j] = j < 4 ? (unsigned char)(i >> (8 * j)) : (unsigned char)(i + j);
 		r->rx.got = false;
 		t0 = tool_now_ns();
-		if (rpmsg_ept_send_timeout(t->ept, r->buf, po->size, po->timeout_ms) < 0)
+		if (rpmsg_ept_timedsend(t->ept, r->buf, po->size, po->timeout_ms) < 0)
 			return tool_err("%s: cannot send: %s", t->where, strerror(errno));
 		w = tool_wait(t, &r->rx.got, t0 + po->timeout_ms * 1000000LL);
 		if (w == -ETIMEDOUT) {

@@ -495,8 +495,8 @@ local function sender(method, cfunc, with_arg)
 		return result(method, ok, msg, err)
 	end
 end
--- send_timeout(data, timeout_ms), trysend(data), sendto(data, dst), trysendto(data, dst)
-sender("send_timeout", c.rpmsg_ept_send_timeout, true)
+-- timedsend(data, timeout_ms), trysend(data), sendto(data, dst), trysendto(data, dst)
+sender("timedsend", c.rpmsg_ept_timedsend, true)
 sender("trysend", c.rpmsg_ept_trysend, false)
 sender("sendto", c.rpmsg_ept_sendto, true)
 sender("trysendto", c.rpmsg_ept_trysendto, true)

@@ -48,7 +48,7 @@
 %threadallow rpmsg_ept_close;
 %threadallow rpmsg_ept_destroy;
 %threadallow rpmsg_ept_send;
-%threadallow rpmsg_ept_send_timeout;
+%threadallow rpmsg_ept_timedsend;
 %threadallow rpmsg_ept_sendto;
 %threadallow rpmsg_ept_trysendto;
 %threadallow rpmsg_sim_free;

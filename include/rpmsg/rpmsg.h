@@ -27,7 +27,7 @@
  *   From any callback, ::rpmsg_ctx_dispatch fails with EBUSY and
  *   ::rpmsg_ctx_free does nothing (errno EBUSY).
  * - A context and everything attached to it belong to one thread at a time.
- *   The synchronous ::rpmsg_ept_send, ::rpmsg_ept_send_timeout and
+ *   The synchronous ::rpmsg_ept_send, ::rpmsg_ept_timedsend and
  *   ::rpmsg_ept_trysend may also be called from other threads while the
  *   endpoint is open. Different contexts are independent: the library has
  *   no global state.
@@ -792,8 +792,11 @@ int rpmsg_ept_send(struct rpmsg_ept *ept, const void *data, size_t len);
  * @param timeout_ms Milliseconds; 0 behaves like ::rpmsg_ept_trysend except
  *        for the error (ETIMEDOUT); -1 waits without limit.
  * @return 0 or -1: the common errors and ETIMEDOUT. May be called from any thread.
+ *
+ * Named after POSIX mq_timedsend(); before the first release it was
+ * rpmsg_ept_send_timeout.
  */
-int rpmsg_ept_send_timeout(struct rpmsg_ept *ept, const void *data, size_t len, int timeout_ms);
+int rpmsg_ept_timedsend(struct rpmsg_ept *ept, const void *data, size_t len, int timeout_ms);
 
 /**
  * @brief Send if a TX buffer is free now.
@@ -1019,7 +1022,7 @@ int rpmsg_sim_set_mtu(struct rpmsg_sim *sim, size_t mtu);
  * succeed a moment later. The ring is full for good once
  * ::rpmsg_sim_get_held_count equals the credits and a send has then failed
  * with EAGAIN: from then on, until ::rpmsg_sim_resume (or more credits),
- * ::rpmsg_ept_trysend fails with EAGAIN and ::rpmsg_ept_send_timeout times
+ * ::rpmsg_ept_trysend fails with EAGAIN and ::rpmsg_ept_timedsend times
  * out, every time. To get there without sleeping: send while
  * ::rpmsg_sim_get_held_count is below the credits (each such send finds an
  * empty socket), then send until EAGAIN.

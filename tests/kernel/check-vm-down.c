@@ -38,7 +38,7 @@ static void check_down(struct rpmsg_ept *ept, struct seq_rec *r, unsigned int st
 	ck_assert(rpmsg_ept_is_down(ept));
 	ck_assert_errno(rpmsg_ept_send(ept, "x", 1), EPIPE);
 	ck_assert_errno(rpmsg_ept_trysend(ept, "x", 1), EPIPE);
-	ck_assert_errno(rpmsg_ept_send_timeout(ept, "x", 1, 100), EPIPE);
+	ck_assert_errno(rpmsg_ept_timedsend(ept, "x", 1, 100), EPIPE);
 	ck_assert_errno(rpmsg_ept_send_async(ept, "x", 1, seq_done, NULL), EPIPE);
 	/* once only */
 	ck_assert_int_eq(rpmsg_ctx_dispatch(ctx, 100), 0);

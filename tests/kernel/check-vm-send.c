@@ -91,7 +91,7 @@ START_TEST(mtu_497_emsgsize)
 	memset(buf, 0x5a, sizeof(buf));
 	ck_assert_errno(rpmsg_ept_send(vx.ept, buf, 497), EMSGSIZE);
 	ck_assert_errno(rpmsg_ept_trysend(vx.ept, buf, 497), EMSGSIZE);
-	ck_assert_errno(rpmsg_ept_send_timeout(vx.ept, buf, 497, 10), EMSGSIZE);
+	ck_assert_errno(rpmsg_ept_timedsend(vx.ept, buf, 497, 10), EMSGSIZE);
 	ck_assert_errno(rpmsg_ept_send_async(vx.ept, buf, 497, NULL, NULL), EMSGSIZE);
 	ck_assert_int_eq(lb_stat("sent"), sent);	/* refused before any write */
 
@@ -118,7 +118,7 @@ START_TEST(trysend_eagain_while_paused)
 	lb_set_paused(true);
 	ck_assert_uint_eq(lb_fill_pool(vx.ept), VM_TX_BUFS);
 	ck_assert_errno(rpmsg_ept_trysend(vx.ept, "x", 1), EAGAIN);
-	ck_assert_errno(rpmsg_ept_send_timeout(vx.ept, "x", 1, 0), ETIMEDOUT);
+	ck_assert_errno(rpmsg_ept_timedsend(vx.ept, "x", 1, 0), ETIMEDOUT);
 	ck_assert_int_gt(lb_stat("trysend_nomem"), nomem);
 	ck_assert_int_eq(lb_stat("tx_free"), 0);
 	lb_set_paused(false);
@@ -172,7 +172,7 @@ START_TEST(send_timeout_etimedout_never_512)
 	ck_assert_uint_eq(lb_fill_pool(vx.ept), VM_TX_BUFS);
 
 	t0 = now_ms();
-	ck_assert_errno(rpmsg_ept_send_timeout(vx.ept, "x", 1, 200), ETIMEDOUT);
+	ck_assert_errno(rpmsg_ept_timedsend(vx.ept, "x", 1, 200), ETIMEDOUT);
 	ck_assert_int_ge(now_ms() - t0, 200);
 	ck_assert_int_lt(now_ms() - t0, 2000);
 
@@ -180,14 +180,14 @@ START_TEST(send_timeout_etimedout_never_512)
 	t0 = now_ms();
 	ck_assert_errno(rpmsg_ept_send(vx.ept, "x", 1), ETIMEDOUT);
 	ck_assert_int_ge(now_ms() - t0, 150);
-	ck_assert_errno(rpmsg_ept_send_timeout(vx.ept, "x", 1, 0), ETIMEDOUT);
-	ck_assert_errno(rpmsg_ept_send_timeout(vx.ept, "x", 1, -2), EINVAL);
+	ck_assert_errno(rpmsg_ept_timedsend(vx.ept, "x", 1, 0), ETIMEDOUT);
+	ck_assert_errno(rpmsg_ept_timedsend(vx.ept, "x", 1, -2), EINVAL);
 	/* the library waits in user space: the kernel's 15 s wait is never entered */
 	ck_assert_int_eq(lb_stat("send_timeouts"), 0);
 	ck_assert(!rpmsg_ept_is_down(vx.ept));
 	lb_set_paused(false);
 	lb_wait_idle(5000);
-	ck_assert_int_eq(rpmsg_ept_send_timeout(vx.ept, "x", 1, 200), 0);
+	ck_assert_int_eq(rpmsg_ept_timedsend(vx.ept, "x", 1, 200), 0);
 }
 END_TEST
 

@@ -109,7 +109,7 @@ START_TEST(send_timeout_keeps_deadline_under_signals)
 	ck_assert_uint_eq(lb_fill_pool(vx.ept), VM_TX_BUFS);
 	start_alarms(3000);
 	t0 = now_ms();
-	ck_assert_errno(rpmsg_ept_send_timeout(vx.ept, "x", 1, 300), ETIMEDOUT);
+	ck_assert_errno(rpmsg_ept_timedsend(vx.ept, "x", 1, 300), ETIMEDOUT);
 	stop_alarms();
 	ck_assert_int_ge(now_ms() - t0, 300);
 	ck_assert_int_lt(now_ms() - t0, 3000);

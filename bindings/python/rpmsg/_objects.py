@@ -661,7 +661,7 @@ class Endpoint(_ContextChild):
         if timeout is None:
             _ll.rpmsg_ept_send(ptr, data)
         else:
-            _ll.rpmsg_ept_send_timeout(ptr, data, _timeout_ms(timeout))
+            _ll.rpmsg_ept_timedsend(ptr, data, _timeout_ms(timeout))
 
     def trysend(self, data: Any) -> None:
         """Send one message if a TX buffer is free now, else raise BlockingIOError."""

@@ -31,7 +31,7 @@ def test_etimedout_is_timeout_error(sim, ept):
     fill_tx(ept)
     with pytest.raises(TimeoutError) as e:
         ept.send(b"x", timeout=0.05)
-    assert e.value.errno == errno.ETIMEDOUT and "rpmsg_ept_send_timeout" in str(e.value)
+    assert e.value.errno == errno.ETIMEDOUT and "rpmsg_ept_timedsend" in str(e.value)
     ept.send_timeout = 0.05
     with pytest.raises(TimeoutError) as e:
         ept.send(b"x")
