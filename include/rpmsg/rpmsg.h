@@ -552,7 +552,8 @@ typedef void (*rpmsg_rx_fn)(struct rpmsg_ept *ept, const void *data, size_t len,
  *          POLLERR/POLLHUP (epoll engine), a socket reached end of file, or
  *          ::rpmsg_ept_destroy;
  *        - ENETRESET, ECONNRESET, ENOTCONN: a send or a receive failed with it;
- *        - ENODEV, ENXIO: a receive failed with it (the device vanished);
+ *        - ENODEV, ENXIO: a send or a receive failed with it (the device
+ *          vanished);
  *        - any other errno a read of the endpoint's descriptor failed with
  *          except EAGAIN and EINTR (e.g. EIO, ENOMEM, EFAULT): it ends
  *          reception the same way (seen once an rx callback is set).
@@ -761,7 +762,8 @@ void *rpmsg_ept_get_event_cb_data(struct rpmsg_ept *ept);
  * Every send is one message, all or nothing. Sizes are checked against the
  * endpoint's MTU before any system call. Errors common to the family:
  * EINVAL (NULL endpoint; NULL data with a non-zero length; a destination of ANY),
- * EMSGSIZE (longer than the MTU), EPIPE (endpoint down), and the kernel's
+ * EMSGSIZE (longer than the MTU), EPIPE (endpoint down; also when the
+ * kernel answers ENODEV or ENXIO, a vanished device), and the kernel's
  * own (EINVAL when the endpoint's destination is ANY). The kernel's quirks
  * are normalised: errno 512 becomes ETIMEDOUT; ENOMEM for a full TX ring
  * on kernels before 5.18 becomes EAGAIN.
