@@ -35,16 +35,18 @@
 #define KERNEL_MINOR_MAX	((1UL << 20) - 1)
 
 /*
- * An entry that vanished while it was read (ENOENT, ENOTDIR) or that is not
- * what the kernel shows (a malformed or out-of-range attribute, a non-regular
+ * An entry that vanished while it was read (ENOENT, ENOTDIR; ENODEV: sysfs
+ * answers a read of an attribute whose device is being removed with it, as
+ * when another process destroys its endpoint) or that is not what the kernel
+ * shows (a malformed or out-of-range attribute, a non-regular
  * file, a symlink loop) is passed over; any other error (EMFILE, ENOMEM, EIO,
  * ...) stops the walk, so that nothing is reported missing for a reason the
  * caller could fix.
  */
 bool rpmsgi_entry_unusable(int err)
 {
-	return err == -ENOENT || err == -ENOTDIR || err == -EINVAL || err == -ERANGE ||
-	       err == -ELOOP || err == -ENAMETOOLONG;
+	return err == -ENOENT || err == -ENOTDIR || err == -ENODEV || err == -EINVAL ||
+	       err == -ERANGE || err == -ELOOP || err == -ENAMETOOLONG;
 }
 
 char *rpmsgi_path_join(const char *a, const char *b)
