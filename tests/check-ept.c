@@ -323,16 +323,20 @@ START_TEST(test_ept_close_from_sibling_rx)
 }
 END_TEST
 
-static void event_closes(struct rpmsg_ept *ept, enum rpmsg_event ev, int err, void *user)
+/* Close ept the first time, count any callback after that. */
+static void close_once(struct rpmsg_ept *ept, struct close_on *c)
 {
-	struct close_on *c = user;
-
 	if (c->closed) {
 		c->after_close++;
 		return;
 	}
 	c->closed = true;
 	rpmsg_ept_close(ept);
+}
+
+static void event_closes(struct rpmsg_ept *ept, enum rpmsg_event ev, int err, void *user)
+{
+	close_once(ept, user);
 }
 
 /* The down event closes an endpoint whose sendto sibling went down with it
@@ -357,14 +361,7 @@ END_TEST
 
 static void done_closes(struct rpmsg_ept *ept, int status, void *user)
 {
-	struct close_on *c = user;
-
-	if (c->closed) {
-		c->after_close++;
-		return;
-	}
-	c->closed = true;
-	rpmsg_ept_close(ept);
+	close_once(ept, user);
 }
 
 /* An asynchronous send's completion closes an endpoint while replies wait
