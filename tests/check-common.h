@@ -38,6 +38,16 @@ Suite *suite_sim(void);
 			      #expr, errno, strerror(errno), (err), strerror(err)); \
 	} while (0)
 
+/* An accessor that cannot fail otherwise: expr gives value and sets err. */
+#define ck_assert_value_errno(expr, value, err)                                   \
+	do {                                                                    \
+		errno = 0;                                                      \
+		ck_assert_msg((uintmax_t)(expr) == (uintmax_t)(value), "%s != %s", \
+			      #expr, #value);                                    \
+		ck_assert_msg(errno == (err), "%s: errno %d (%s), want %d (%s)", \
+			      #expr, errno, strerror(errno), (err), strerror(err)); \
+	} while (0)
+
 /* A context with a simulated remote and one endpoint to remote address 30,
  * rebuilt for every test (checked fixture). */
 struct fixture {

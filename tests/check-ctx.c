@@ -115,9 +115,7 @@ END_TEST
 START_TEST(test_ctx_null)
 {
 	ck_assert_errno(rpmsg_ctx_get_fd(NULL), EINVAL);
-	errno = 0;
-	ck_assert_int_eq(rpmsg_ctx_get_engine(NULL), 0);
-	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_value_errno(rpmsg_ctx_get_engine(NULL), 0, EINVAL);
 	ck_assert_errno(rpmsg_ctx_dispatch(NULL, 0), EINVAL);
 	ck_assert_errno(rpmsg_ctx_set_roots(NULL, "/tmp/s", "/tmp/d"), EINVAL);
 	ck_assert_null_errno(rpmsg_ctx_get_sysfs_root(NULL), EINVAL);

@@ -659,22 +659,14 @@ END_TEST
 START_TEST(test_discovery_null)
 {
 	ck_assert_null_errno(rpmsg_ctx_list(NULL, RPMSG_DEV_CTRL), EINVAL);
-	errno = 0;
-	ck_assert_uint_eq(rpmsg_devlist_count(NULL), 0);
-	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_value_errno(rpmsg_devlist_count(NULL), 0, EINVAL);
 	ck_assert_null_errno(rpmsg_devlist_get(NULL, 0), EINVAL);
 	errno = 0;
 	rpmsg_devlist_free(NULL);
 	ck_assert_int_eq(errno, 0);
-	errno = 0;
-	ck_assert_int_eq(rpmsg_devinfo_get_type(NULL), 0);
-	ck_assert_int_eq(errno, EINVAL);
-	errno = 0;
-	ck_assert_uint_eq(rpmsg_devinfo_get_src(NULL), RPMSG_ADDR_ANY);
-	ck_assert_int_eq(errno, EINVAL);
-	errno = 0;
-	ck_assert_uint_eq(rpmsg_devinfo_get_dst(NULL), RPMSG_ADDR_ANY);
-	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_value_errno(rpmsg_devinfo_get_type(NULL), 0, EINVAL);
+	ck_assert_value_errno(rpmsg_devinfo_get_src(NULL), RPMSG_ADDR_ANY, EINVAL);
+	ck_assert_value_errno(rpmsg_devinfo_get_dst(NULL), RPMSG_ADDR_ANY, EINVAL);
 	ck_assert_null_errno(rpmsg_devinfo_get_devname(NULL), EINVAL);
 	ck_assert_null_errno(rpmsg_devinfo_get_name(NULL), EINVAL);
 	ck_assert_null_errno(rpmsg_devinfo_get_dev_path(NULL), EINVAL);

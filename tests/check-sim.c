@@ -179,12 +179,8 @@ START_TEST(test_sim_null)
 	errno = 0;
 	rpmsg_sim_restart(NULL);
 	ck_assert_int_eq(errno, EINVAL);
-	errno = 0;
-	ck_assert_uint_eq(rpmsg_sim_get_rx_count(NULL), 0);
-	ck_assert_int_eq(errno, EINVAL);
-	errno = 0;
-	ck_assert_uint_eq(rpmsg_sim_get_held_count(NULL), 0);
-	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_value_errno(rpmsg_sim_get_rx_count(NULL), 0, EINVAL);
+	ck_assert_value_errno(rpmsg_sim_get_held_count(NULL), 0, EINVAL);
 	/* The simulator is untouched by all this. */
 	ck_assert_int_eq(rpmsg_sim_send(fx.sim, 30, rpmsg_ept_get_src(fx.ept), "ok", 2), 0);
 }
